@@ -1,0 +1,194 @@
+"""The command line: a thin layer that turns options into pbxcal.convert() and pbxcal.verify() calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from . import __version__
+from .convert import Options, convert, verify
+from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
+from .model import Window
+from .readers import ReadOptions
+from .targets import TARGETS
+
+DEFAULT_YEARS = 3
+YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def _say(message: str) -> None:
+    click.echo(f"pbxcal: {message}", err=True)
+
+
+def window_from(first: str | None, until: str | None, years: str | None, today: date | None = None) -> Window:
+    """The window from --from/--until/--years; by default 1 January of this year, for three years."""
+    if years and (first or until):
+        raise BadInputError("--years cannot be combined with --from or --until")
+    if years:
+        match = YEARS.match(years)
+        if not match:
+            raise BadInputError(f"--years takes YYYY or YYYY-YYYY, got {years!r}")
+        low, high = int(match[1]), int(match[2] or match[1])
+        if high < low:
+            raise BadInputError(f"--years {years}: the last year is before the first")
+        return Window(date(low, 1, 1), date(high + 1, 1, 1))
+    try:
+        start = date.fromisoformat(first) if first else date((today or date.today()).year, 1, 1)
+        end = date.fromisoformat(until) if until else date(start.year + DEFAULT_YEARS, start.month, 1 if (
+            start.month, start.day) == (2, 29) else start.day)
+    except ValueError as error:
+        raise BadInputError(f"dates are YYYY-MM-DD: {error}") from None
+    if end <= start:
+        raise BadInputError(f"--until {end} is not after --from {start}")
+    return Window(start, end)
+
+
+def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options convert and verify share: window, zone, holiday choices and limits."""
+    decorators = [
+        click.option("--from", "first", metavar="YYYY-MM-DD", help="Window start, inclusive (default: 1 Jan this year)."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Window end, exclusive (default: three years on)."),
+        click.option("--years", metavar="YYYY[-YYYY]", help="Whole years, e.g. 2026-2028 (instead of --from/--until)."),
+        click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own)."),
+        click.option("--categories", default="", help="Holiday categories, comma-separated (default: public)."),
+        click.option("--language", help="Holiday name language, e.g. en_US (default: en_US where available)."),
+        click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays."),
+        click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True,
+                     help="Refuse input files larger than this."),
+        click.option("--max-occurrences", type=click.IntRange(1), default=200_000, show_default=True,
+                     help="Refuse calendars expanding to more occurrences in the window."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
+    read = ReadOptions(
+        categories=tuple(c.strip() for c in kwargs["categories"].split(",") if c.strip()),
+        language=kwargs["language"],
+        observed=not kwargs["no_observed"],
+        max_bytes=kwargs["max_bytes"],
+        max_occurrences=kwargs["max_occurrences"],
+    )
+    window = window_from(kwargs["first"], kwargs["until"], kwargs["years"])
+    return Options(window=window, zone=kwargs["zone"], read=read, **extra)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command; errors become one line on stderr and a documented exit status, never a traceback."""
+    try:
+        status = action()
+    except PbxcalError as error:
+        _say(f"error: {error}")
+        sys.exit(error.exit_status)
+    except Exception as error:  # a bug: still one line, with the traceback only on request
+        if os.environ.get("PBXCAL_DEBUG"):
+            raise
+        _say(f"internal error: {type(error).__name__}: {error} (set PBXCAL_DEBUG=1 for details)")
+        sys.exit(EXIT_FAILED)
+    sys.exit(status)
+
+
+def _write_json(data: Any, path: str | None) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if path in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise BadInputError(f"cannot write: {error.strerror or error}", path=path) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pbxcal")
+def main() -> None:
+    """Put calendars and public holidays into PBX schedules, exactly.
+
+    Exit status: 0 written and verified; 1 verification failed or internal error; 2 bad input or usage;
+    3 with --strict when anything was approximated or skipped.
+    """
+
+
+@main.command("convert")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--to", "target", required=True, type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="The platform to write for.")
+@window_options
+@click.option("--name", help="Timeframe / interval name (default: the calendar's name).")
+@click.option("--open-ended", is_flag=True, help="Let inferred yearly rules that held all of a 3+ year window recur.")
+@click.option("--max-entries", type=click.IntRange(1), default=5000, show_default=True,
+              help="Refuse to write more entries than this.")
+@click.option("-o", "--output", metavar="FILE", help="Write the body here instead of stdout.")
+@click.option("--report", "report_path", metavar="FILE", help="Write a JSON report of every source item.")
+@click.option("--strict", is_flag=True, help="Exit 3 when anything was approximated or skipped.")
+def convert_command(sources: tuple[str, ...], target: str, output: str | None, report_path: str | None,
+                    strict: bool, name: str | None, open_ended: bool, max_entries: int, **kwargs: Any) -> None:
+    """Convert SOURCES (.ics files, '-', URLs, holidays:CC[-SUB]) into one verified request body.
+
+    \b
+    Example:
+      pbxcal convert closures.ics holidays:US-CA --years 2026-2028 --to netsapiens --timezone America/Los_Angeles
+    """
+
+    def action() -> int:
+        options = _options(kwargs, name=name, open_ended=open_ended, max_entries=max_entries)
+        result = convert(list(sources), target, options)
+        for message in result.messages:
+            _say(message)
+        for outcome in result.report.outcomes.values():
+            if outcome.status in ("skipped", "cancelled") or outcome.item.approximated:
+                reason = outcome.item.skipped or "; ".join(outcome.item.notes)
+                _say(f"{outcome.item.source}: {outcome.item.name!r}: {reason}")
+        if report_path:
+            _write_json(result.report.as_json(), report_path)
+        _write_json(result.body, output)
+        count = len(result.target.entries(result.body))
+        _say(f"wrote {count} {result.target.NAME} entries; verified over {options.window}")
+        return EXIT_STRICT if strict and result.report.lossy else 0
+
+    _run(action)
+
+
+@main.command("verify")
+@click.argument("body_path", metavar="BODY.json")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--to", "target", type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="The body's platform (default: told by its shape).")
+@window_options
+def verify_command(body_path: str, sources: tuple[str, ...], target: str | None, **kwargs: Any) -> None:
+    """Check that BODY.json is active exactly when SOURCES are, inside the window.
+
+    \b
+    Example:
+      pbxcal verify body.json holidays:US-CA --years 2026-2028
+    """
+
+    def action() -> int:
+        try:
+            text = sys.stdin.read() if body_path == "-" else open(body_path, encoding="utf-8-sig").read()
+            body = json.loads(text)
+        except OSError as error:
+            raise BadInputError(f"cannot read: {error.strerror or error}", path=body_path) from None
+        except json.JSONDecodeError as error:
+            raise BadInputError(f"not JSON: {error.msg}", path=body_path, line=error.lineno) from None
+        if not isinstance(body, dict):
+            raise BadInputError("the body must be a JSON object", path=body_path)
+        options = _options(kwargs)
+        verify(body, list(sources), options, target)
+        _say(f"verified: {body_path} matches the sources over {options.window}")
+        return 0
+
+    _run(action)
+
+
+__all__ = ["EXIT_BAD_INPUT", "main", "window_from"]

@@ -1,0 +1,128 @@
+"""The library entry points: read sources into a schedule, write a target body, verify it against the sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from .errors import LimitExceededError, VerificationError
+from .model import Freq, Schedule, Window
+from .normalize import build_schedule
+from .readers import ReadOptions, open_source
+from .readers.ics import check_zone
+from .report import Report
+from .spans import Span, subtract
+from .targets import detect_target, get_target
+
+MAX_DIFFERENCES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a conversion depends on besides the sources and the target."""
+
+    window: Window
+    zone: str | None = None
+    name: str | None = None
+    read: ReadOptions = ReadOptions()
+    open_ended: bool = False
+    max_entries: int = 5000
+
+
+@dataclass
+class Conversion:
+    target: ModuleType
+    body: dict[str, Any]
+    schedule: Schedule
+    report: Report
+    messages: list[str] = field(default_factory=list)
+
+
+def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Schedule, list[str]]:
+    """Open every source, settle the target zone, and build the schedule the target's clock can write."""
+    opened = [open_source(spec, options.read) for spec in sources]
+    messages = [m for source in opened for m in source.messages]
+    zone = options.zone and check_zone(options.zone)
+    if zone is None:
+        hinted = [(s.label, s.zone) for s in opened if s.zone]
+        if hinted:
+            label, zone = hinted[0]
+            messages.append(f"time zone {zone} (from {label}; pass --timezone to choose the PBX's own)")
+    items = [item for source in opened for item in source.items(zone, options.window)]
+    name = options.name or next((s.name for s in opened if s.name), "Schedule")
+    schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended)
+    return schedule, messages
+
+
+def write(schedule: Schedule, target: ModuleType, report: Report) -> list[Any]:
+    """Entries for every series: the first native candidate that evaluates exactly, else exact one-offs."""
+    window = schedule.window
+    written: list[Any] = []
+    for series in schedule.series:
+        expected = series.spans(window.span)
+        if not expected:
+            continue
+        chosen = next((c for c in target.candidates(series, window) if target.spans(c, window) == expected), None)
+        if chosen is None:
+            chosen = [entry for span in expected for entry in target.once(span)]
+            reason = f"no exact {target.NAME} form for this rule in the window; expanded"
+            if series.rule.until is None:
+                reason += " to the window's end"
+            report.expanded(series, len(chosen), reason)
+        elif series.rule.freq is Freq.ONCE:
+            report.one_off(series, len(chosen))
+        else:
+            report.native(series, len(chosen))
+        written.extend(chosen)
+    return target.finish(written)
+
+
+def differences(expected: list[Span], actual: list[Span]) -> list[str]:
+    """Where two span lists differ, as lines for the user."""
+    lines = [f"missing from the body: {s}" for s in subtract(expected, actual)]
+    lines += [f"active in the body but not in the source: {s}" for s in subtract(actual, expected)]
+    return lines
+
+
+def check(body: dict[str, Any], target: ModuleType, schedule: Schedule) -> None:
+    """Raise VerificationError unless the body is active exactly when the schedule is, inside its window."""
+    actual = target.spans(target.entries(body), schedule.window)
+    found = differences(schedule.active(), actual)
+    if found:
+        shown = found[:MAX_DIFFERENCES_SHOWN]
+        more = len(found) - len(shown)
+        raise VerificationError(
+            f"{target.NAME} body differs from the source in {schedule.window}:\n  " + "\n  ".join(shown)
+            + (f"\n  ... and {more} more" if more else "")
+        )
+
+
+def convert(sources: list[str], target_name: str, options: Options) -> Conversion:
+    """Read sources, write the target's body, and verify it; raises PbxcalError subclasses on failure."""
+    target = get_target(target_name)
+    schedule, messages = load(sources, target, options)
+    report = Report(schedule.items)
+    entries = write(schedule, target, report)
+    if len(entries) > options.max_entries:
+        raise LimitExceededError(f"{len(entries)} entries exceed the limit of {options.max_entries}; "
+                                 "narrow the window or raise --max-entries")
+    body = target.body(entries, schedule.name, schedule.zone)
+    check(body, target, schedule)
+    return Conversion(target, body, schedule, report, messages)
+
+
+def verify(body: dict[str, Any], sources: list[str], options: Options, target_name: str | None = None) -> Schedule:
+    """Check a body someone wrote against the sources; returns the schedule it was compared with."""
+    target = get_target(target_name) if target_name else detect_target(body)
+    if target is None:
+        from .errors import BadInputError
+
+        raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
+    zone = options.zone or (body.get("timezone") if target.HAS_ZONE else None)
+    schedule, _ = load(sources, target, Options(**{**options.__dict__, "zone": zone}))
+    check(body, target, schedule)
+    return schedule
+
+
+__all__ = ["Conversion", "Options", "check", "convert", "differences", "load", "verify", "write"]

@@ -1,0 +1,65 @@
+"""The errors pbxcal raises, each rendered as one line and mapped to one exit status."""
+
+from __future__ import annotations
+
+# Exit statuses, documented in the README; the CLI maps error classes to them and nothing else does.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_STRICT = 3
+
+
+class PbxcalError(Exception):
+    """Base class: a problem worth one clear line to the user."""
+
+    exit_status = EXIT_FAILED
+
+    def __init__(self, reason: str, *, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class BadInputError(PbxcalError):
+    """The input (a file, a holiday code, an option) cannot be used as given."""
+
+    exit_status = EXIT_BAD_INPUT
+
+
+class UnknownTargetError(BadInputError):
+    """No target of that name is registered."""
+
+
+class AmbiguousBodyError(BadInputError):
+    """A body uses a form whose meaning SEMANTICS.md leaves open, so it cannot be evaluated."""
+
+
+class LimitExceededError(BadInputError):
+    """Input or output exceeds a safety limit; the message names the flag that raises it."""
+
+
+class VerificationError(PbxcalError):
+    """A written body is not active exactly when its source is."""
+
+    exit_status = EXIT_FAILED
+
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_STRICT",
+    "AmbiguousBodyError",
+    "BadInputError",
+    "LimitExceededError",
+    "PbxcalError",
+    "UnknownTargetError",
+    "VerificationError",
+]

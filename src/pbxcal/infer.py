@@ -1,0 +1,169 @@
+"""Recover recurrence rules from a set of dates: the fewest rules plus one-offs that give exactly those dates."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_has(monthday: int, index: int) -> bool:
+    return monthday <= days_in_month(index // 12, index % 12 + 1)
+
+
+def _always(_key: Hashable, _period: int) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One way a date can recur: a key shared by all its occurrences, and the period each falls in.
+
+    `exists(key, period)` is False for periods in which the pattern has no day (the 31st in April).
+    """
+
+    freq: Freq
+    by: By
+    key: Callable[[date], Hashable | None]
+    period: Callable[[date], int]
+    exists: Callable[[Hashable, int], bool]
+    max_interval: int
+
+
+# In order of preference when two kinds explain the same dates equally well.
+KINDS: tuple[Kind, ...] = (
+    Kind(Freq.YEARLY, By.DATE, lambda d: (d.month, d.day), lambda d: d.year,
+         lambda k, p: k[1] <= days_in_month(p, k[0]), 1),
+    Kind(Freq.YEARLY, By.NTH, lambda d: (d.month, d.weekday(), nth_of_month(d)) if d.day <= 28 else None,
+         lambda d: d.year, _always, 1),
+    Kind(Freq.YEARLY, By.LAST, lambda d: (d.month, d.weekday()) if is_last_weekday(d) else None,
+         lambda d: d.year, _always, 1),
+    Kind(Freq.MONTHLY, By.DATE, lambda d: d.day, _month_index, _month_has, 12),
+    Kind(Freq.MONTHLY, By.NTH, lambda d: (d.weekday(), nth_of_month(d)) if d.day <= 28 else None,
+         _month_index, _always, 12),
+    Kind(Freq.MONTHLY, By.LAST, lambda d: d.weekday() if is_last_weekday(d) else None,
+         _month_index, _always, 12),
+    Kind(Freq.MONTHLY, By.LAST_DAY,
+         lambda d: 0 if d.day == days_in_month(d.year, d.month) else None, _month_index, _always, 12),
+    Kind(Freq.WEEKLY, By.WEEKDAYS, lambda d: d.weekday(), lambda d: d.toordinal() // 7, _always, 8),
+    Kind(Freq.DAILY, By.DATE, lambda d: 0, lambda d: d.toordinal(), _always, 28),
+)
+MAX_HOLES = 4  # periods without the pattern's day that a step may jump (Feb 29 skips 3 years)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive occurrences of one kind and key, every `interval` periods, all of them in the date set."""
+
+    kind_rank: int
+    interval: int
+    dates: tuple[date, ...]
+
+    def rule(self) -> Rule:
+        kind = KINDS[self.kind_rank]
+        weekdays = frozenset({self.dates[0].weekday()}) if kind.freq is Freq.WEEKLY else frozenset()
+        return Rule(kind.freq, self.dates[0], kind.by, self.interval, self.dates[-1], weekdays)
+
+
+def _step_fits(kind: Kind, key: Hashable, low: int, high: int, interval: int) -> bool:
+    steps, rest = divmod(high - low, interval)
+    if rest or steps - 1 > MAX_HOLES:
+        return False
+    return not any(kind.exists(key, low + k * interval) for k in range(1, steps))
+
+
+def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]]) -> Iterator[Run]:
+    kind = KINDS[rank]
+    i = 0
+    while i < len(matches) - 1:
+        low, high = matches[i][0], matches[i + 1][0]
+        interval = 1 if _step_fits(kind, key, low, high, 1) else high - low
+        if interval > kind.max_interval or not _step_fits(kind, key, low, high, interval):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(matches) - 1 and _step_fits(kind, key, matches[j][0], matches[j + 1][0], interval):
+            j += 1
+        dates = tuple(d for _, d in matches[i : j + 1])
+        if interval == 1 or len(dates) >= 3:
+            yield Run(rank, interval, dates)
+        i = j
+
+
+def candidate_runs(dates: Iterable[date]) -> list[Run]:
+    """Every maximal run of every kind in the dates."""
+    found: list[Run] = []
+    ordered = sorted(set(dates))
+    for rank, kind in enumerate(KINDS):
+        by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
+        for day in ordered:
+            key = kind.key(day)
+            if key is not None:
+                by_key[key].append((kind.period(day), day))
+        for key, matches in by_key.items():
+            found.extend(_runs(rank, key, matches))
+    return found
+
+
+def infer_rules(dates: Iterable[date]) -> list[Rule]:
+    """Rules and one-offs whose occurrences are exactly `dates`, greedily using the widest runs first."""
+    uncovered = set(dates)
+    runs = candidate_runs(uncovered)
+    heap = [(-len(r.dates), r.kind_rank, r.interval, r.dates[0], n) for n, r in enumerate(runs)]
+    heapq.heapify(heap)
+    chosen: list[Rule] = []
+    while heap:
+        negative, rank, interval, first, n = heapq.heappop(heap)
+        fresh = sum(d in uncovered for d in runs[n].dates)
+        if fresh < 2:
+            continue
+        if fresh < -negative:
+            heapq.heappush(heap, (-fresh, rank, interval, first, n))
+            continue
+        chosen.append(runs[n].rule())
+        uncovered.difference_update(runs[n].dates)
+    return merge_weekly(chosen) + [Rule.once(d) for d in sorted(uncovered)]
+
+
+def merge_weekly(rules: list[Rule]) -> list[Rule]:
+    """Join weekly rules on different weekdays that run over the same weeks into one rule."""
+    merged: list[Rule] = []
+    for rule in sorted(rules, key=lambda r: (r.freq != Freq.WEEKLY, r.interval, r.start)):
+        if rule.freq is Freq.WEEKLY:
+            for n, other in enumerate(merged):
+                joined = _join_weekly(other, rule)
+                if joined is not None:
+                    merged[n] = joined
+                    break
+            else:
+                merged.append(rule)
+        else:
+            merged.append(rule)
+    return merged
+
+
+def _join_weekly(first: Rule, second: Rule) -> Rule | None:
+    if (
+        first.freq is not Freq.WEEKLY
+        or first.interval != second.interval
+        or not first.start <= second.start < first.start + timedelta(days=7)
+        or first.until is None
+        or second.until is None
+    ):
+        return None
+    joined = Rule(Freq.WEEKLY, first.start, By.WEEKDAYS, first.interval, max(first.until, second.until),
+                  first.weekdays | second.weekdays)
+    end = joined.until + timedelta(days=1)
+    expected = set(first.occurrences(first.start, end)) | set(second.occurrences(second.start, end))
+    return joined if set(joined.occurrences(joined.start, end)) == expected else None
+
+
+__all__ = ["KINDS", "Kind", "Run", "candidate_runs", "infer_rules", "merge_weekly"]

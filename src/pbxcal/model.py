@@ -1,0 +1,212 @@
+"""The neutral model every reader produces and every target consumes: rules, series, items, schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from dateutil import rrule as du
+
+from .spans import DAY, Span, clip, merge
+
+SECONDS_PER_DAY = 86400
+WEEKDAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
+
+
+class Freq(StrEnum):
+    ONCE = "once"
+    YEARLY = "yearly"
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+    DAILY = "daily"
+
+
+class By(StrEnum):
+    """Which day of the period a yearly or monthly rule picks, read off its start date."""
+
+    DATE = "date"  # the start's day of month (and month, when yearly)
+    NTH = "nth"  # the n-th weekday of the start, n = ceil(day / 7), 1..4
+    LAST = "last"  # the last weekday of the start's weekday in the month
+    LAST_DAY = "last-day"  # the last day of the month
+    WEEKDAYS = "weekdays"  # weekly: the weekdays in Rule.weekdays
+
+
+def nth_of_month(day: date) -> int:
+    return (day.day - 1) // 7 + 1
+
+
+def days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
+def is_last_weekday(day: date) -> bool:
+    return day.day + 7 > days_in_month(day.year, day.month)
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A day pattern anchored on its first occurrence `start`, as a recurrence of whole periods.
+
+    Weekly rules count 7-day blocks from `start`: every `interval`-th block, on `weekdays`.
+    `until` is the last day an occurrence may start on (inclusive); None means no end.
+    """
+
+    freq: Freq
+    start: date
+    by: By = By.DATE
+    interval: int = 1
+    until: date | None = None
+    weekdays: frozenset[int] = frozenset()
+
+    @classmethod
+    def once(cls, day: date) -> Rule:
+        return cls(Freq.ONCE, day)
+
+    @property
+    def nth(self) -> int:
+        return nth_of_month(self.start)
+
+    def _rrules(self) -> list[du.rrule]:
+        start = midnight(self.start)
+        until = midnight(self.until) if self.until else None
+        weekday = WEEKDAYS[self.start.weekday()]
+        if self.freq is Freq.WEEKLY:
+            firsts = sorted(start + timedelta(days=(w - self.start.weekday()) % 7) for w in self.weekdays)
+            return [du.rrule(du.WEEKLY, dtstart=f, interval=self.interval, until=until) for f in firsts]
+        if self.freq is Freq.DAILY:
+            return [du.rrule(du.DAILY, dtstart=start, interval=self.interval, until=until)]
+        picks = {
+            By.DATE: {"bymonthday": self.start.day},
+            By.NTH: {"byweekday": weekday(self.nth)},
+            By.LAST: {"byweekday": weekday(-1)},
+            By.LAST_DAY: {"bymonthday": -1},
+        }[self.by]
+        if self.freq is Freq.YEARLY:
+            return [du.rrule(du.YEARLY, dtstart=start, interval=self.interval, until=until,
+                             bymonth=self.start.month, **picks)]
+        return [du.rrule(du.MONTHLY, dtstart=start, interval=self.interval, until=until, **picks)]
+
+    def occurrences(self, first: date, until: date) -> list[date]:
+        """Occurrence dates d with first <= d < until."""
+        if self.freq is Freq.ONCE:
+            return [self.start] if first <= self.start < until else []
+        low, high = midnight(first), midnight(until)
+        found: set[date] = set()
+        for rule in self._rrules():
+            found.update(d.date() for d in rule.between(low, high, inc=True) if d < high)
+        return sorted(found)
+
+    def next_after(self, day: date) -> date | None:
+        """The first occurrence after day, ignoring `until`."""
+        if self.freq is Freq.ONCE:
+            return None
+        after = [r.after(midnight(day)) for r in replace(self, until=None)._rrules()]
+        found = [d.date() for d in after if d is not None]
+        return min(found) if found else None
+
+
+@dataclass(frozen=True)
+class Series:
+    """A rule plus the block each occurrence is active for.
+
+    The block starts `offset` seconds after the occurrence's midnight and lasts `length` seconds. Writers rely on
+    one of two shapes: inside one day (offset + length <= a day) or whole days (offset 0, length a multiple of a day).
+    """
+
+    name: str
+    rule: Rule
+    offset: int
+    length: int
+    keys: frozenset[str] = frozenset()
+
+    @property
+    def whole_days(self) -> bool:
+        return self.offset == 0 and self.length % SECONDS_PER_DAY == 0
+
+    def span_on(self, day: date) -> Span:
+        start = midnight(day) + timedelta(seconds=self.offset)
+        return Span(start, start + timedelta(seconds=self.length))
+
+    def spans(self, window: Span) -> list[Span]:
+        """The active spans of this series inside window."""
+        reach = timedelta(seconds=self.offset + self.length) + DAY
+        days = self.rule.occurrences((window.start - reach).date(), window.end.date() + DAY)
+        return clip((self.span_on(d) for d in days), window)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The conversion window: `first` inclusive to `until` exclusive, whole days of target wall time."""
+
+    first: date
+    until: date
+
+    @property
+    def span(self) -> Span:
+        return Span(midnight(self.first), midnight(self.until))
+
+    @property
+    def years(self) -> int:
+        """How many calendar years the window touches."""
+        return (self.until - DAY).year - self.first.year + 1
+
+    def __str__(self) -> str:
+        return f"{self.first.isoformat()} .. {self.until.isoformat()} (exclusive)"
+
+
+@dataclass
+class Item:
+    """One source item: an event (by UID) or one holiday on one date, with its active spans.
+
+    `group` gathers items whose occurrences are one recurrence (an event's UID, a holiday's name).
+    `open_ended` says the source states a recurrence with no end; its spans then reach past the window.
+    """
+
+    source: str
+    key: str
+    name: str
+    group: str
+    spans: list[Span] = field(default_factory=list)
+    open_ended: bool = False
+    skipped: str | None = None
+    cancelled: bool = False
+    approximated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Schedule:
+    """What the sources say: the items and, per group, the series that reproduce them."""
+
+    name: str
+    zone: str | None
+    window: Window
+    items: list[Item]
+    series: list[Series] = field(default_factory=list)
+
+    def active(self) -> list[Span]:
+        """The union of the items' spans inside the window: the ground truth a body must reproduce."""
+        return clip((s for item in self.items for s in item.spans), self.window.span)
+
+
+__all__ = [
+    "SECONDS_PER_DAY",
+    "By",
+    "Freq",
+    "Item",
+    "Rule",
+    "Schedule",
+    "Series",
+    "Window",
+    "days_in_month",
+    "is_last_weekday",
+    "merge",
+    "midnight",
+    "nth_of_month",
+]

@@ -1,0 +1,137 @@
+"""Turn source items into series: snap to the target's clock, cut into day pieces, infer the rules behind them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from .infer import infer_rules
+from .model import SECONDS_PER_DAY, Freq, Item, Rule, Schedule, Series, Window, midnight
+from .spans import DAY, Span, clip
+
+# How far past the window a source recurrence with no end is followed, to tell whether a rule keeps holding.
+LOOKAHEAD = timedelta(days=2 * 366)
+# --open-ended lets an inferred yearly rule recur without end only after it held in this many window years.
+MIN_YEARS_TO_EXTEND = 3
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a target's clock can say: its resolution and the end time it reads as 'through the end of the day'."""
+
+    resolution: int
+    end_of_day: int
+
+
+def snap(span: Span, clock: Clock) -> Span:
+    """The smallest span the clock can write that covers span (ends read as end of day move to midnight)."""
+    step = timedelta(seconds=clock.resolution)
+    start = span.start - (span.start - midnight(span.start.date())) % step
+    end = span.end + (-(span.end - midnight(span.end.date()))) % step
+    if (end - midnight(end.date())).total_seconds() == clock.end_of_day:
+        end = midnight(end.date()) + DAY
+    return Span(start, end)
+
+
+def snap_items(items: list[Item], clock: Clock) -> None:
+    for item in items:
+        snapped = [snap(s, clock) for s in item.spans]
+        if snapped != item.spans:
+            moved = next(s for s, t in zip(item.spans, snapped, strict=True) if s != t)
+            item.notes.append(
+                f"approximated: {moved} is not expressible on the target's clock; written as "
+                f"{snap(moved, clock)}"
+            )
+            item.approximated = True
+            item.spans = snapped
+
+
+def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
+    """Cut merged spans at midnights; join whole days into multi-day blocks. Keys are (offset, length) seconds."""
+    shapes: dict[tuple[int, int], list[date]] = defaultdict(list)
+    for span in spans:
+        day = span.start.date()
+        run_start: date | None = None
+        while midnight(day) < span.end:
+            low, high = max(span.start, midnight(day)), min(span.end, midnight(day) + DAY)
+            if high - low == DAY:
+                run_start = run_start or day
+            else:
+                if run_start is not None:
+                    shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+                    run_start = None
+                offset = int((low - midnight(day)).total_seconds())
+                shapes[(offset, int((high - low).total_seconds()))].append(day)
+            day += DAY
+        if run_start is not None:
+            shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+    return shapes
+
+
+def _touched_days(spans: list[Span]) -> set[date]:
+    days: set[date] = set()
+    for span in spans:
+        day = span.start.date()
+        while midnight(day) < span.end:
+            days.add(day)
+            day += DAY
+    return days
+
+
+def _reaches(rule: Rule, end: date) -> bool:
+    """Whether the rule holds up to `end`: its next occurrence after `until` is not before `end`."""
+    following = rule.next_after(rule.until) if rule.until else None
+    return following is None or following >= end
+
+
+def _extend(rule: Rule, window: Window, open_ended: bool, horizon: date, extend_inferred: bool) -> Rule:
+    """Drop the end of a rule that the source keeps going, or (asked to) one that held all of a long window."""
+    if rule.until is None or rule.freq is Freq.ONCE:
+        return rule
+    if open_ended and _reaches(rule, horizon):
+        return replace(rule, until=None)
+    whole_window = rule.start.year == window.first.year and _reaches(rule, window.until)
+    if extend_inferred and rule.freq is Freq.YEARLY and whole_window and window.years >= MIN_YEARS_TO_EXTEND:
+        return replace(rule, until=None)
+    return rule
+
+
+def group_series(name: str, items: list[Item], window: Window, extend_inferred: bool = False) -> list[Series]:
+    """The series that reproduce one group of items inside the window (and past it, when open-ended)."""
+    open_ended = any(item.open_ended for item in items)
+    horizon = midnight(window.until) + (LOOKAHEAD if open_ended else timedelta())
+    spans = clip((s for item in items for s in item.spans), Span(window.span.start, horizon))
+    touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items}
+    series: list[Series] = []
+    for (offset, length), dates in day_pieces(spans).items():
+        for rule in infer_rules(dates):
+            if rule.start >= window.until:
+                continue
+            rule = _extend(rule, window, open_ended, horizon.date(), extend_inferred)
+            days = {d + timedelta(days=k) for d in rule.occurrences(window.first, window.until)
+                    for k in range(max(1, -(-length // SECONDS_PER_DAY)))}
+            keys = frozenset(key for key, seen in touched.items() if seen & days)
+            series.append(Series(name, rule, offset, length, keys))
+    return sorted(series, key=_series_order)
+
+
+def _series_order(series: Series) -> tuple[date, int, int]:
+    return (series.rule.start, series.offset, series.length)
+
+
+def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, zone: str | None,
+                   extend_inferred: bool = False) -> Schedule:
+    """Snap items to the clock and infer, per group, the series the target writers consume."""
+    live = [item for item in items if not item.skipped]
+    snap_items(live, clock)
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in live:
+        groups[item.group].append(item)
+    series: list[Series] = []
+    for members in groups.values():
+        series.extend(group_series(members[0].name, members, window, extend_inferred))
+    return Schedule(name, zone, window, items, series)
+
+
+__all__ = ["LOOKAHEAD", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]

@@ -1,0 +1,65 @@
+"""The registry of readers: a source string (path, '-', URL or 'holidays:CC-SUB') -> the reader that opens it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..model import Item, Window
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What readers need besides the source: holiday-set choices and safety limits."""
+
+    categories: tuple[str, ...] = ()
+    language: str | None = None
+    observed: bool = True
+    max_bytes: int = 50 * 1024 * 1024
+    max_occurrences: int = 200_000
+    assume_timezone: str | None = None
+
+
+class Source(Protocol):
+    """An opened source: what it says about its own zone and name, and its items once a zone is chosen."""
+
+    label: str
+    zone: str | None
+    name: str | None
+    messages: list[str]
+
+    def items(self, zone: str | None, window: Window) -> list[Item]: ...
+
+
+@dataclass
+class Opened:
+    """A plain Source: readers fill it in and give `expand` the zone and window."""
+
+    label: str
+    zone: str | None
+    name: str | None
+    expand: Callable[[str | None, Window], list[Item]]
+    messages: list[str] = field(default_factory=list)
+
+    def items(self, zone: str | None, window: Window) -> list[Item]:
+        return self.expand(zone, window)
+
+
+# Prefix -> reader module; the last row (empty prefix) catches files, '-' and URLs.
+READERS: tuple[tuple[str, str], ...] = (
+    ("holidays:", "pbxcal.readers.holidays"),
+    ("", "pbxcal.readers.ics"),
+)
+
+
+def open_source(spec: str, options: ReadOptions) -> Source:
+    """Open one source with the reader registered for its prefix."""
+    for prefix, module in READERS:
+        if spec.startswith(prefix):
+            return importlib.import_module(module).open_source(spec, options)
+    raise AssertionError("the empty prefix matches every source")
+
+
+__all__ = ["READERS", "Opened", "ReadOptions", "Source", "open_source"]

@@ -1,0 +1,84 @@
+"""Holiday sets from the `holidays` package: 'holidays:CC' or 'holidays:CC-SUBDIV', each holiday an all-day item."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import holidays
+
+from ..errors import BadInputError
+from ..model import Item, Window
+from ..spans import Span
+from . import Opened, ReadOptions
+
+PREFIX = "holidays:"
+NAME_SUFFIXES = re.compile(r"\s*\((estimated|observed, estimated)\)$")
+ENGLISH = "en_US"
+
+
+def parse_code(spec: str) -> tuple[str, str | None]:
+    """Country and subdivision of 'holidays:CC[-SUBDIV]', checked against the package's own lists."""
+    code = spec.removeprefix(PREFIX).strip()
+    country, _, subdiv = code.partition("-")
+    supported = holidays.list_supported_countries(include_aliases=False)
+    country = country.upper()
+    if country not in supported:
+        raise BadInputError(
+            f"unknown country {country!r} in {spec!r}; supported: {', '.join(sorted(supported))}"
+        )
+    if not subdiv:
+        return country, None
+    entity = getattr(holidays, country)
+    known = {s.upper(): s for s in entity.subdivisions}
+    aliases = {a.upper(): a for a in getattr(entity, "subdivisions_aliases", {})}
+    resolved = known.get(subdiv.upper()) or aliases.get(subdiv.upper())
+    if resolved is None:
+        choices = ", ".join(entity.subdivisions) or "none"
+        raise BadInputError(f"unknown subdivision {subdiv!r} of {country} in {spec!r}; valid: {choices}")
+    return country, resolved
+
+
+def _language(entity: type, wanted: str | None) -> str | None:
+    """The language to ask for: never None when the country is localized, so LANG cannot change names."""
+    supported = tuple(getattr(entity, "supported_languages", ()))
+    if wanted:
+        if supported and wanted not in supported:
+            raise BadInputError(f"language {wanted!r} is not available for {entity.__name__}; "
+                                f"available: {', '.join(supported)}")
+        return wanted if supported else None
+    if ENGLISH in supported:
+        return ENGLISH
+    return getattr(entity, "default_language", None)
+
+
+def open_source(spec: str, options: ReadOptions) -> Opened:
+    country, subdiv = parse_code(spec)
+    entity = getattr(holidays, country)
+    categories = options.categories or ("public",)
+    unknown = [c for c in categories if c not in entity.supported_categories]
+    if unknown:
+        raise BadInputError(f"category {unknown[0]!r} is not supported for {country}; "
+                            f"supported: {', '.join(sorted(entity.supported_categories))}")
+    language = _language(entity, options.language)
+    label = f"{PREFIX}{country}" + (f"-{subdiv}" if subdiv else "")
+
+    def expand(zone: str | None, window: Window) -> list[Item]:
+        years = range(window.first.year, window.until.year + 2)
+        found = holidays.country_holidays(country, subdiv=subdiv, years=years, observed=options.observed,
+                                          categories=categories, language=language)
+        items = []
+        for day in sorted(d for d in found if window.first <= d < window.until):
+            for name in found.get_list(day):
+                items.append(_item(label, name, day))
+        return items
+
+    return Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand)
+
+
+def _item(label: str, name: str, day: date) -> Item:
+    return Item(label, f"{name}@{day.isoformat()}", name, f"{label}|{NAME_SUFFIXES.sub('', name)}",
+                [Span.of_days(day)])
+
+
+__all__ = ["open_source", "parse_code"]

@@ -1,0 +1,78 @@
+"""Span arithmetic on wall-clock time: half-open [start, end) intervals, merged, clipped and compared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open stretch of naive wall-clock time in the target zone."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of_days(cls, first: date, days: int = 1) -> Span:
+        start = datetime.combine(first, time())
+        return cls(start, start + days * DAY)
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M:%S} .. {self.end:%Y-%m-%d %H:%M:%S}"
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """The union of spans as a sorted list of disjoint, non-touching spans; empty spans vanish."""
+    merged: list[Span] = []
+    for span in sorted(s for s in spans if s.end > s.start):
+        if merged and span.start <= merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return merged
+
+
+def clip(spans: Iterable[Span], window: Span) -> list[Span]:
+    """The parts of spans inside window, merged."""
+    return merge(
+        Span(max(s.start, window.start), min(s.end, window.end))
+        for s in spans
+        if s.end > window.start and s.start < window.end
+    )
+
+
+def subtract(spans: list[Span], minus: list[Span]) -> list[Span]:
+    """Merged spans minus merged spans: what the first covers and the second does not."""
+    result: list[Span] = []
+    other = iter(minus)
+    cut = next(other, None)
+    for span in spans:
+        start = span.start
+        while cut is not None and cut.end <= start:
+            cut = next(other, None)
+        while cut is not None and cut.start < span.end:
+            if cut.start > start:
+                result.append(Span(start, cut.start))
+            start = max(start, cut.end)
+            if cut.end >= span.end:
+                break
+            cut = next(other, None)
+        if start < span.end:
+            result.append(Span(start, span.end))
+    return result
+
+
+def total(spans: Iterable[Span]) -> timedelta:
+    return sum((s.duration for s in spans), timedelta())
+
+
+__all__ = ["DAY", "Span", "clip", "merge", "subtract", "total"]

@@ -1,0 +1,297 @@
+"""Telphin (Ringme) interval conditions: writer, reader and evaluator, per SEMANTICS.md section 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from ..errors import BadInputError
+from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
+from ..normalize import Clock
+from ..spans import DAY, Span, clip, merge
+
+NAME = "telphin"
+CLOCK = Clock(resolution=1, end_of_day=SECONDS_PER_DAY - 1)
+HAS_ZONE = True
+FIELDS = ("start_dow", "end_dow", "start_mday", "end_mday", "start_time", "end_time", "month",
+          "start_datetime", "end_datetime", "sched_start_date", "sched_active_days", "sched_skip_days")
+PAIRS = (("start_dow", "end_dow"), ("start_mday", "end_mday"), ("start_time", "end_time"),
+         ("start_datetime", "end_datetime"))
+SCHED = ("sched_start_date", "sched_active_days", "sched_skip_days")
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def detect(body: object) -> bool:
+    return isinstance(body, dict) and "conditions" in body
+
+
+def dow(weekday: int) -> int:
+    """Telphin's day of week (1 = Sunday ... 7 = Saturday) for Python's weekday (0 = Monday)."""
+    return (weekday + 1) % 7 + 1
+
+
+# ---- writer ---------------------------------------------------------------------------------------------------
+
+def _condition(**fields: Any) -> dict[str, Any]:
+    condition = dict.fromkeys(FIELDS)
+    condition.update(fields)
+    return condition
+
+
+def _clock(seconds: int) -> str:
+    if seconds >= SECONDS_PER_DAY:
+        return "23:59:59"
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _stamp(moment: datetime) -> str:
+    if moment.time() == time():
+        return (moment - DAY).strftime("%Y-%m-%d") + " 23:59:59"
+    return moment.strftime(DATETIME_FORMAT)
+
+
+def once(span: Span) -> list[dict[str, Any]]:
+    return [_condition(start_datetime=span.start.strftime(DATETIME_FORMAT), end_datetime=_stamp(span.end))]
+
+
+def _day_fields(rule: Rule, shift: int) -> list[dict[str, Any]] | None:
+    """Calendar fields that pick the rule's days moved by `shift` days, when a fixed form exists."""
+    start = rule.start
+    if rule.freq is Freq.YEARLY and rule.interval == 1:
+        if rule.by is By.DATE:
+            if (start.month, start.day) == (2, 29):
+                return [{"month": 2, "start_mday": 29, "end_mday": 29}] if shift == 0 else None
+            plain, leap = (date(year, start.month, start.day) + timedelta(days=shift) for year in (2001, 2004))
+            if (plain.month, plain.day) != (leap.month, leap.day):
+                return None
+            return [{"month": plain.month, "start_mday": plain.day, "end_mday": plain.day}]
+        if rule.by is By.NTH and 7 * rule.nth + shift <= days_in_month(2001, start.month):
+            low = 7 * rule.nth - 6 + shift
+            return [{"month": start.month, "start_dow": dow((start.weekday() + shift) % 7),
+                     "end_dow": dow((start.weekday() + shift) % 7), "start_mday": low, "end_mday": low + 6}]
+        length = days_in_month(2001, start.month)
+        if rule.by is By.LAST and shift == 0 and start.month != 2:
+            return [{"month": start.month, "start_dow": dow(start.weekday()), "end_dow": dow(start.weekday()),
+                     "start_mday": length - 6, "end_mday": length}]
+        return None
+    if rule.freq is Freq.MONTHLY and rule.interval == 1:
+        if rule.by is By.DATE and (shift == 0 or start.day + shift <= 28):
+            return [{"start_mday": start.day + shift, "end_mday": start.day + shift}]
+        if rule.by is By.NTH and 7 * rule.nth + shift <= 28:
+            weekday = dow((start.weekday() + shift) % 7)
+            low = 7 * rule.nth - 6 + shift
+            return [{"start_dow": weekday, "end_dow": weekday, "start_mday": low, "end_mday": low + 6}]
+        return None
+    if rule.freq is Freq.WEEKLY and rule.interval == 1:
+        return [{"start_dow": low, "end_dow": high} for low, high in _dow_ranges(
+            {dow((w + shift) % 7) for w in rule.weekdays})]
+    if rule.freq is Freq.DAILY and rule.interval == 1:
+        return [{}]
+    return None
+
+
+def _dow_ranges(days: set[int]) -> list[tuple[int, int]]:
+    """Contiguous Telphin weekday ranges covering days, wrapping Saturday -> Sunday where that saves one."""
+    if len(days) == 7:
+        return [(1, 7)]
+    ranges: list[list[int]] = []
+    for day in sorted(days):
+        if ranges and ranges[-1][1] == day - 1:
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    if len(ranges) > 1 and ranges[0][0] == 1 and ranges[-1][1] == 7:
+        ranges[0][0] = ranges.pop()[0]
+    return [(low, high) for low, high in ranges]
+
+
+def _sched(rule: Rule, shift: int) -> list[dict[str, Any]] | None:
+    """Every-N-days cycles anchored on the rule's start (weekly and daily rules only)."""
+    if rule.freq is Freq.DAILY:
+        cycle, offsets = rule.interval, [0]
+    elif rule.freq is Freq.WEEKLY:
+        cycle, offsets = 7 * rule.interval, sorted((w - rule.start.weekday()) % 7 for w in rule.weekdays)
+    else:
+        return None
+    conditions = []
+    for offset in offsets:
+        first = rule.start + timedelta(days=offset + shift)
+        if cycle < 2:
+            return None
+        conditions.append({"sched_start_date": f"{first:%Y-%m-%d} 00:00:00", "sched_active_days": 1,
+                           "sched_skip_days": cycle - 1})
+    return conditions
+
+
+def candidates(series: Series, window: Window) -> Iterator[list[dict[str, Any]]]:
+    """Condition lists that should reproduce the series; the caller keeps the first that evaluates exactly."""
+    rule = series.rule
+    if rule.freq is Freq.ONCE:
+        yield once(series.span_on(rule.start))
+        return
+    days = series.length // SECONDS_PER_DAY if series.whole_days else 1
+    times = {} if series.whole_days else {"start_time": _clock(series.offset),
+                                          "end_time": _clock(series.offset + series.length)}
+    if not series.whole_days and series.offset + series.length > SECONDS_PER_DAY:
+        return
+    for form in (_day_fields, _sched):
+        conditions = []
+        for shift in range(days):
+            fields = form(rule, shift)
+            if fields is None:
+                break
+            conditions.extend(_condition(**f, **times) for f in fields)
+        else:
+            yield conditions
+
+
+def _key_without(condition: dict[str, Any], *names: str) -> tuple[Any, ...]:
+    return tuple(condition[f] for f in FIELDS if f not in names)
+
+
+def _merge_ranges(conditions: list[dict[str, Any]], low: str, high: str) -> list[dict[str, Any]]:
+    """Join conditions equal but for adjacent or overlapping [low, high] ranges: the union stays exact."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for condition in conditions:
+        groups.setdefault(_key_without(condition, low, high), []).append(condition)
+    joined: list[dict[str, Any]] = []
+    for members in groups.values():
+        ranged = [m for m in members if m[low] is not None and m[low] <= m[high]]
+        joined.extend(m for m in members if m[low] is None or m[low] > m[high])
+        current: dict[str, Any] | None = None
+        for member in sorted(ranged, key=lambda m: (m[low], m[high])):
+            if current is not None and current[high] + 1 >= member[low]:
+                current[high] = max(current[high], member[high])
+            else:
+                current = dict(member)
+                joined.append(current)
+    return joined
+
+
+def _merge_datetimes(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ranges = [c for c in conditions if c["start_datetime"] is not None]
+    rest = [c for c in conditions if c["start_datetime"] is None]
+    spans = merge(_datetime_span(c) for c in ranges)
+    return rest + [c for s in spans for c in once(s)]
+
+
+def finish(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge adjacent days and equal windows into fewer conditions; every merge keeps the same active time."""
+    unique = list({tuple(c[f] for f in FIELDS): c for c in conditions}.values())
+    return _merge_ranges(_merge_ranges(_merge_datetimes(unique), "start_mday", "end_mday"), "start_dow", "end_dow")
+
+
+def body(conditions: list[dict[str, Any]], name: str, zone: str | None) -> dict[str, Any]:
+    if not zone:
+        raise BadInputError("Telphin intervals need a time zone: pass --timezone (an IANA name such as Europe/Moscow)")
+    return {"name": name, "timezone": zone, "conditions": conditions}
+
+
+def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
+    conditions = body.get("conditions")
+    if not isinstance(conditions, list):
+        raise BadInputError("a Telphin interval needs a 'conditions' list")
+    return conditions
+
+
+# ---- reader and evaluator -------------------------------------------------------------------------------------
+
+def _parse_clock(value: Any, field: str) -> int:
+    try:
+        parsed = datetime.strptime(str(value), "%H:%M:%S").time()
+    except ValueError:
+        raise BadInputError(f"condition field {field} must be hh:mm:ss, got {value!r}") from None
+    seconds = parsed.hour * 3600 + parsed.minute * 60 + parsed.second
+    return SECONDS_PER_DAY if seconds == CLOCK.end_of_day else seconds
+
+
+def _parse_stamp(value: Any, field: str) -> datetime:
+    try:
+        moment = datetime.strptime(str(value), DATETIME_FORMAT)
+    except ValueError:
+        raise BadInputError(f"condition field {field} must be 'YYYY-MM-DD hh:mm:ss', got {value!r}") from None
+    return midnight(moment.date()) + DAY if moment.time() == time(23, 59, 59) else moment
+
+
+def _datetime_span(condition: dict[str, Any]) -> Span:
+    start = _parse_stamp(condition["start_datetime"], "start_datetime")
+    end = _parse_stamp(condition["end_datetime"], "end_datetime")
+    if end <= start:
+        raise BadInputError(f"datetime range ends before it starts: {condition['start_datetime']}")
+    return Span(start, end)
+
+
+def _check(condition: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(condition) - set(FIELDS) - {"type", "id"}
+    if unknown:
+        raise BadInputError(f"unknown condition field(s): {', '.join(sorted(unknown))}")
+    full = {f: condition.get(f) for f in FIELDS}
+    for low, high in PAIRS:
+        if (full[low] is None) != (full[high] is None):
+            raise BadInputError(f"condition sets {low if full[low] is not None else high} without its pair")
+    if any(full[f] is None for f in SCHED) and any(full[f] is not None for f in SCHED):
+        raise BadInputError("condition sets some of sched_start_date/sched_active_days/sched_skip_days, not all")
+    for low, high, least, most in (("start_dow", "end_dow", 1, 7), ("start_mday", "end_mday", 1, 31)):
+        if full[low] is not None:
+            values = (full[low], full[high])
+            if not all(isinstance(v, int) and least <= v <= most for v in values):
+                raise BadInputError(f"{low}/{high} must be whole numbers {least}..{most}, got {values}")
+    if full["start_mday"] is not None and full["start_mday"] > full["end_mday"]:
+        raise BadInputError("start_mday is after end_mday (day-of-month ranges do not wrap)")
+    if full["month"] is not None and not (isinstance(full["month"], int) and 1 <= full["month"] <= 12):
+        raise BadInputError(f"month must be 1..12, got {full['month']!r}")
+    if full["start_time"] is not None and (
+        _parse_clock(full["start_time"], "start_time") >= _parse_clock(full["end_time"], "end_time")
+    ):
+        raise BadInputError("start_time is not before end_time (times do not wrap)")
+    return full
+
+
+def _matches_day(condition: dict[str, Any], day: date) -> bool:
+    if condition["month"] is not None and condition["month"] != day.month:
+        return False
+    if condition["start_dow"] is not None:
+        low, high, today = condition["start_dow"], condition["end_dow"], dow(day.weekday())
+        if not (low <= today <= high if low <= high else today >= low or today <= high):
+            return False
+    if condition["start_mday"] is not None and not condition["start_mday"] <= day.day <= condition["end_mday"]:
+        return False
+    if condition["sched_start_date"] is not None:
+        first = _parse_stamp(condition["sched_start_date"], "sched_start_date").date()
+        active, skip = int(condition["sched_active_days"]), int(condition["sched_skip_days"])
+        if day < first or (day - first).days % (active + skip) >= active:
+            return False
+    return True
+
+
+def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
+    """When one condition is active inside the window."""
+    full = _check(condition)
+    if full["start_datetime"] is not None:
+        span = _datetime_span(full)
+        return [span] if span.end > window.span.start and span.start < window.span.end else []
+    if full["start_time"] is None:
+        start, end = 0, SECONDS_PER_DAY
+    else:
+        start, end = _parse_clock(full["start_time"], "start_time"), _parse_clock(full["end_time"], "end_time")
+    found = []
+    day = window.first
+    while day < window.until:
+        if _matches_day(full, day):
+            found.append(Span(midnight(day) + timedelta(seconds=start), midnight(day) + timedelta(seconds=end)))
+        day += DAY
+    return found
+
+
+def spans(conditions: list[dict[str, Any]], window: Window) -> list[Span]:
+    """When the conditions (ORed) are active inside the window."""
+    return clip((s for c in conditions for s in condition_spans(c, window)), window.span)
+
+
+def read(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [_check(c) for c in entries(body)]
+
+
+__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "body", "candidates", "condition_spans", "detect", "dow",
+           "entries", "finish", "once", "read", "spans"]
