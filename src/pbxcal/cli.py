@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -53,7 +54,8 @@ def window_from(first: str | None, until: str | None, years: str | None, today: 
 def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options convert and verify share: window, zone, holiday choices and limits."""
     decorators = [
-        click.option("--from", "first", metavar="YYYY-MM-DD", help="Window start, inclusive (default: 1 Jan this year)."),
+        click.option("--from", "first", metavar="YYYY-MM-DD",
+                     help="Window start, inclusive (default: 1 January this year)."),
         click.option("--until", metavar="YYYY-MM-DD", help="Window end, exclusive (default: three years on)."),
         click.option("--years", metavar="YYYY[-YYYY]", help="Whole years, e.g. 2026-2028 (instead of --from/--until)."),
         click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own)."),
@@ -175,7 +177,7 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
 
     def action() -> int:
         try:
-            text = sys.stdin.read() if body_path == "-" else open(body_path, encoding="utf-8-sig").read()
+            text = sys.stdin.read() if body_path == "-" else Path(body_path).read_text(encoding="utf-8-sig")
             body = json.loads(text)
         except OSError as error:
             raise BadInputError(f"cannot read: {error.strerror or error}", path=body_path) from None
@@ -192,3 +194,7 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
 
 
 __all__ = ["EXIT_BAD_INPUT", "main", "window_from"]
+
+
+if __name__ == "__main__":
+    main()

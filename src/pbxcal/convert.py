@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
@@ -25,7 +25,7 @@ class Options:
     window: Window
     zone: str | None = None
     name: str | None = None
-    read: ReadOptions = ReadOptions()
+    read: ReadOptions = field(default_factory=ReadOptions)
     open_ended: bool = False
     max_entries: int = 5000
 
@@ -120,7 +120,7 @@ def verify(body: dict[str, Any], sources: list[str], options: Options, target_na
 
         raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
     zone = options.zone or (body.get("timezone") if target.HAS_ZONE else None)
-    schedule, _ = load(sources, target, Options(**{**options.__dict__, "zone": zone}))
+    schedule, _ = load(sources, target, replace(options, zone=zone))
     check(body, target, schedule)
     return schedule
 

@@ -8,9 +8,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..errors import AmbiguousBodyError, BadInputError
-from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, is_last_weekday, nth_of_month
+from ..model import (
+    SECONDS_PER_DAY,
+    By,
+    Freq,
+    Rule,
+    Series,
+    Window,
+    days_in_month,
+    is_last_weekday,
+    midnight,
+    nth_of_month,
+)
 from ..normalize import Clock
-from ..spans import Span, merge
+from ..spans import DAY, Span, merge
 
 NAME = "netsapiens"
 CLOCK = Clock(resolution=60, end_of_day=23 * 3600 + 59 * 60)
@@ -162,10 +173,10 @@ def once(span: Span) -> list[dict[str, str]]:
     """Exact one-off entries for a span: whole days in one entry, timed edges in their own (multi-day rule)."""
     pieces: list[Span] = []
     start = span.start
-    if start.time() != datetime.min.time():
-        pieces.append(Span(start, min(span.end, datetime.combine(start.date() + timedelta(days=1), datetime.min.time()))))
+    if start != midnight(start.date()):
+        pieces.append(Span(start, min(span.end, midnight(start.date()) + DAY)))
         start = pieces[-1].end
-    whole_end = datetime.combine(span.end.date(), datetime.min.time())
+    whole_end = midnight(span.end.date())
     if whole_end > start:
         pieces.append(Span(start, whole_end))
         start = whole_end
@@ -173,7 +184,7 @@ def once(span: Span) -> list[dict[str, str]]:
         pieces.append(Span(start, span.end))
     entries = []
     for piece in pieces:
-        offset = int((piece.start - datetime.combine(piece.start.date(), datetime.min.time())).total_seconds())
+        offset = int((piece.start - midnight(piece.start.date())).total_seconds())
         series = Series("", Rule.once(piece.start.date()), offset, int(piece.duration.total_seconds()))
         entries.append(_entry(series, piece.start.date(), "doesNotRecur", None))
     return entries
@@ -248,7 +259,7 @@ def read_entry(entry: dict[str, Any]) -> Series:
     if last > begin and (start, end) != (0, SECONDS_PER_DAY):
         raise AmbiguousBodyError(f"multi-day entry {begin}..{last} is not whole days (0000-2359)")
     if length <= 0:
-        raise BadInputError(f"entry ends before it begins ({begin} {entry.get(BEGIN_TIME)} .. {last} {entry.get(END_TIME)})")
+        raise BadInputError(f"entry ends before it begins: {begin} {entry.get(BEGIN_TIME)} .. {last}")
     kind = entry.get(TYPE, "")
     if kind == "custom":
         unit = CUSTOM_UNITS.get(entry.get(INTERVAL, ""))
@@ -261,7 +272,7 @@ def read_entry(entry: dict[str, Any]) -> Series:
         if unit in (Freq.MONTHLY, Freq.YEARLY):
             freq, selector = CUSTOM_OPTIONS.get(entry.get(OPTION, ""), (None, ""))
             if freq is not unit:
-                raise BadInputError(f"custom interval option {entry.get(OPTION)!r} does not fit {entry.get(INTERVAL)!r}")
+                raise BadInputError(f"custom option {entry.get(OPTION)!r} does not fit {entry.get(INTERVAL)!r}")
     elif kind in TYPES:
         (freq, selector), interval = TYPES[kind], 1
     else:

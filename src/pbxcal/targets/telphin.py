@@ -107,21 +107,23 @@ def _dow_ranges(days: set[int]) -> list[tuple[int, int]]:
 
 
 def _sched(rule: Rule, shift: int) -> list[dict[str, Any]] | None:
-    """Every-N-days cycles anchored on the rule's start (weekly and daily rules only)."""
+    """Every-N-days cycles anchored on the rule's start (weekly and daily rules): one per run of adjacent days."""
     if rule.freq is Freq.DAILY:
         cycle, offsets = rule.interval, [0]
     elif rule.freq is Freq.WEEKLY:
         cycle, offsets = 7 * rule.interval, sorted((w - rule.start.weekday()) % 7 for w in rule.weekdays)
     else:
         return None
-    conditions = []
+    runs: list[list[int]] = []
     for offset in offsets:
-        first = rule.start + timedelta(days=offset + shift)
-        if cycle < 2:
-            return None
-        conditions.append({"sched_start_date": f"{first:%Y-%m-%d} 00:00:00", "sched_active_days": 1,
-                           "sched_skip_days": cycle - 1})
-    return conditions
+        if runs and runs[-1][-1] == offset - 1:
+            runs[-1].append(offset)
+        else:
+            runs.append([offset])
+    if any(len(run) >= cycle for run in runs):
+        return None  # sched_skip_days must be at least 1
+    return [{"sched_start_date": f"{rule.start + timedelta(days=run[0] + shift):%Y-%m-%d} 00:00:00",
+             "sched_active_days": len(run), "sched_skip_days": cycle - len(run)} for run in runs]
 
 
 def candidates(series: Series, window: Window) -> Iterator[list[dict[str, Any]]]:
@@ -229,7 +231,8 @@ def _check(condition: dict[str, Any]) -> dict[str, Any]:
     full = {f: condition.get(f) for f in FIELDS}
     for low, high in PAIRS:
         if (full[low] is None) != (full[high] is None):
-            raise BadInputError(f"condition sets {low if full[low] is not None else high} without its pair")
+            given, missing = (low, high) if full[low] is not None else (high, low)
+            raise BadInputError(f"condition sets {given} without {missing} (fields come in pairs)")
     if any(full[f] is None for f in SCHED) and any(full[f] is not None for f in SCHED):
         raise BadInputError("condition sets some of sched_start_date/sched_active_days/sched_skip_days, not all")
     for low, high, least, most in (("start_dow", "end_dow", 1, 7), ("start_mday", "end_mday", 1, 31)):

@@ -1,0 +1,81 @@
+"""Telphin: the evaluator against hand-worked readings of SEMANTICS.md section 3, and the writer's forms."""
+
+from datetime import date, datetime
+
+import pytest
+
+from pbxcal.errors import BadInputError
+from pbxcal.model import By, Freq, Rule, Series, Window
+from pbxcal.spans import Span
+from pbxcal.targets import telphin as tp
+
+W = Window(date(2026, 1, 1), date(2029, 1, 1))
+
+
+def cond(**fields):
+    return {**dict.fromkeys(tp.FIELDS), **fields}
+
+
+def starts(conditions, window=W):
+    """The days on which the conditions are active (spans of whole days, unmerged)."""
+    return sorted({s.start.date() for c in conditions for s in tp.condition_spans(c, window)})
+
+
+def test_dow_is_sunday_one_and_ranges_wrap():
+    week = Window(date(2026, 1, 4), date(2026, 1, 11))  # Sunday .. Saturday
+    assert starts([cond(start_dow=1, end_dow=1)], week) == [date(2026, 1, 4)]
+    assert starts([cond(start_dow=3, end_dow=1)], week) == [date(2026, 1, 4)] + [
+        date(2026, 1, d) for d in range(6, 11)]  # every day but Monday
+    # adjacent days merge into one span
+    assert len(tp.spans([cond(start_dow=2, end_dow=6)], week)) == 1
+
+
+def test_thanksgiving_window_and_times():
+    found = tp.spans([cond(month=11, start_dow=5, end_dow=5, start_mday=22, end_mday=28,
+                           start_time="09:00:00", end_time="23:59:59")], W)
+    assert found == [Span(datetime(y, 11, d, 9), datetime(y, 11, d + 1)) for y, d in
+                     ((2026, 26), (2027, 25), (2028, 23))]
+
+
+def test_datetime_range_ignores_nothing_else_and_ends_at_end_of_day():
+    found = tp.spans([cond(start_datetime="2026-12-24 00:00:00", end_datetime="2026-12-26 23:59:59")], W)
+    assert found == [Span(datetime(2026, 12, 24), datetime(2026, 12, 27))]
+
+
+def test_sched_cycles_from_the_start_date():
+    found = starts([cond(sched_start_date="2026-01-01 00:00:00", sched_active_days=1, sched_skip_days=2)],
+                   Window(date(2025, 12, 1), date(2026, 1, 11)))
+    assert found == [date(2026, 1, 1), date(2026, 1, 4), date(2026, 1, 7), date(2026, 1, 10)]
+
+
+def test_invalid_conditions_are_refused_with_the_field_named():
+    for bad, word in ((cond(start_dow=2), "end_dow"), (cond(start_mday=5, end_mday=1), "start_mday"),
+                      (cond(start_time="17:00:00", end_time="09:00:00"), "start_time"),
+                      (cond(month=13), "month"), ({"start_week": 1}, "unknown")):
+        with pytest.raises(BadInputError, match=word):
+            tp.spans([bad], W)
+
+
+def test_christmas_block_is_one_condition_and_nth_weekday_uses_a_seven_day_window():
+    rule = Rule(Freq.YEARLY, date(2026, 12, 24), By.DATE)
+    [conditions] = list(tp.candidates(Series("Xmas", rule, 0, 3 * 86400), W))
+    assert tp.finish(conditions) == [cond(month=12, start_mday=24, end_mday=26)]
+    rule = Rule(Freq.YEARLY, date(2026, 11, 26), By.NTH)
+    [conditions] = list(tp.candidates(Series("Thanksgiving", rule, 0, 2 * 86400), W))
+    assert conditions == [cond(month=11, start_dow=5, end_dow=5, start_mday=22, end_mday=28),
+                          cond(month=11, start_dow=6, end_dow=6, start_mday=23, end_mday=29)]
+
+
+def test_weekly_monday_to_friday_is_one_range_and_weekend_wraps():
+    rule = Rule(Freq.WEEKLY, date(2026, 1, 5), By.WEEKDAYS, weekdays=frozenset(range(5)))
+    [first, _sched] = list(tp.candidates(Series("Hours", rule, 9 * 3600, 8 * 3600), W))
+    assert first == [cond(start_dow=2, end_dow=6, start_time="09:00:00", end_time="17:00:00")]
+    weekend = Rule(Freq.WEEKLY, date(2026, 1, 3), By.WEEKDAYS, weekdays=frozenset({5, 6}))
+    [first, _sched] = list(tp.candidates(Series("Weekend", weekend, 0, 86400), W))
+    assert first == [cond(start_dow=7, end_dow=1)]
+
+
+def test_once_writes_midnight_as_the_end_of_the_previous_day():
+    [c] = tp.once(Span(datetime(2026, 5, 1), datetime(2026, 5, 2)))
+    assert (c["start_datetime"], c["end_datetime"]) == ("2026-05-01 00:00:00", "2026-05-01 23:59:59")
+    assert list(c) == list(tp.FIELDS)

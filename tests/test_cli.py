@@ -1,0 +1,94 @@
+"""The command line as other tools call it: stdout only JSON, one-line errors, documented exit statuses."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from pbxcal.cli import main, window_from
+
+YEARS = ["--years", "2026-2028"]
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.ics")))
+@pytest.mark.parametrize("target", ["netsapiens", "telphin"])
+def test_every_sample_converts_and_verifies(tmp_path, sample, target):
+    result = run("convert", str(SAMPLES / sample), "--to", target, *YEARS)
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert "verified" in result.stderr
+    path = tmp_path / "body.json"
+    path.write_text(result.stdout)
+    check = run("verify", str(path), str(SAMPLES / sample), *YEARS)
+    assert check.exit_code == 0, check.stderr
+    assert body  # stdout held nothing but the JSON body
+
+
+def test_holidays_us_ca_to_netsapiens_verifies(tmp_path):
+    result = run("convert", "holidays:US-CA", *YEARS, "--to", "netsapiens")
+    assert result.exit_code == 0
+    (tmp_path / "b.json").write_text(result.stdout)
+    assert run("verify", str(tmp_path / "b.json"), "holidays:US-CA", *YEARS).exit_code == 0
+
+
+def test_a_tampered_body_fails_verification_with_the_difference(tmp_path):
+    body = json.loads(run("convert", "holidays:US", *YEARS, "--to", "telphin", "--timezone", "UTC").stdout)
+    body["conditions"].pop(0)
+    (tmp_path / "b.json").write_text(json.dumps(body))
+    result = run("verify", str(tmp_path / "b.json"), "holidays:US", *YEARS)
+    assert result.exit_code == 1
+    assert "missing from the body: 2026-01-01 00:00:00 .. 2026-01-02 00:00:00" in result.stderr
+
+
+def test_report_lists_every_item_and_strict_exits_3_on_approximation(tmp_path):
+    ics = tmp_path / "sec.ics"
+    ics.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:a\nSUMMARY:Odd seconds\n"
+                   "DTSTART:20260310T090030\nDTEND:20260310T100000\nEND:VEVENT\nBEGIN:VEVENT\nUID:b\n"
+                   "SUMMARY:Zero\nDTSTART:20260311T090000\nDTEND:20260311T090000\nEND:VEVENT\nEND:VCALENDAR\n")
+    report = tmp_path / "r.json"
+    result = run("convert", str(ics), "--to", "netsapiens", *YEARS, "--report", str(report), "--strict")
+    assert result.exit_code == 3
+    items = {i["id"]: i for i in json.loads(report.read_text())["items"]}
+    assert items["a"]["approximated"] and items["b"]["status"] == "skipped"
+    assert "Odd seconds" in result.stderr and "never active" in result.stderr
+    assert run("convert", str(ics), "--to", "telphin", *YEARS, "--timezone", "UTC").exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["convert", "nowhere.ics", "--to", "telphin"], "nowhere.ics: cannot read"),
+    (["convert", "holidays:US", "--to", "telphin", "--timezone", "Mars/Base"], "unknown time zone 'Mars/Base'"),
+    (["convert", "holidays:US", "--to", "telphin", *YEARS], "need a time zone"),
+    (["convert", "holidays:QQ", "--to", "netsapiens"], "unknown country 'QQ'"),
+    (["convert", "holidays:US", "--to", "netsapiens", "--years", "2028-2026"], "before the first"),
+    (["convert", "holidays:US", "--to", "netsapiens", "--from", "2026-13-01"], "YYYY-MM-DD"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, words):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert words in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_not_a_calendar_and_stdin(tmp_path):
+    junk = tmp_path / "junk.ics"
+    junk.write_text("hello")
+    result = run("convert", str(junk), "--to", "netsapiens")
+    assert result.exit_code == 2 and "junk.ics: not an iCalendar file" in result.stderr
+    text = (SAMPLES / "google-export.ics").read_text()
+    assert run("convert", "-", "--to", "telphin", *YEARS, stdin=text).exit_code == 0
+
+
+def test_default_window_is_three_years_from_this_january():
+    window = window_from(None, None, None, today=__import__("datetime").date(2026, 11, 23))
+    assert (str(window.first), str(window.until)) == ("2026-01-01", "2029-01-01")
+
+
+def test_console_script_runs_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "pbxcal.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "Exit status" in result.stdout

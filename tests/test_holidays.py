@@ -1,0 +1,68 @@
+"""Holiday sets: every body is active on exactly the days the holidays package lists, whatever LANG says."""
+
+from datetime import date, datetime, timedelta
+
+import holidays
+import pytest
+
+from pbxcal import Options, Window, convert
+from pbxcal.errors import BadInputError
+from pbxcal.readers import ReadOptions
+from pbxcal.spans import Span, merge
+from pbxcal.targets import get_target
+
+CASES = [("US", None), ("US", "CA"), ("GB", "ENG"), ("DE", "BY"), ("JP", None), ("IN", None), ("FR", None),
+         ("AU", "NSW"), ("BR", None), ("RU", None), ("CA", "ON")]
+
+
+def expected(country: str, subdiv: str | None, window: Window, **kwargs) -> list[Span]:
+    found = holidays.country_holidays(country, subdiv=subdiv, years=range(window.first.year, window.until.year + 1),
+                                      language="en_US", **kwargs)
+    return merge(Span(datetime.combine(d, datetime.min.time()), datetime.combine(d + timedelta(days=1),
+                 datetime.min.time())) for d in found if window.first <= d < window.until)
+
+
+@pytest.mark.parametrize("target_name", ["netsapiens", "telphin"])
+@pytest.mark.parametrize(("country", "subdiv"), CASES)
+def test_holiday_bodies_match_the_holidays_package(country, subdiv, target_name):
+    window = Window(date(2026, 1, 1), date(2031, 1, 1))
+    spec = f"holidays:{country}" + (f"-{subdiv}" if subdiv else "")
+    result = convert([spec], target_name, Options(window, zone="UTC"))
+    target = get_target(target_name)
+    assert target.spans(target.entries(result.body), window) == expected(country, subdiv, window)
+
+
+def test_us_2026_2035_needs_eleven_rules_plus_observed_days():
+    window = Window(date(2026, 1, 1), date(2036, 1, 1))
+    observed = [d for d, n in holidays.US(years=range(2026, 2036), language="en_US").items()
+                if "observed" in n and window.first <= d < window.until]
+    for target_name, extra in (("netsapiens", 2), ("telphin", 0)):  # NetSapiens anchors Thanksgiving on 2028
+        result = convert(["holidays:US"], target_name, Options(window, zone="America/New_York"))
+        count = len(get_target(target_name).entries(result.body))
+        assert count == 11 + len(observed) + extra
+
+
+def test_names_are_english_even_under_a_thai_locale_and_observed_can_be_left_out():
+    window = Window(date(2026, 1, 1), date(2027, 1, 1))
+    result = convert(["holidays:US"], "netsapiens", Options(window))
+    names = {o.item.name for o in result.report.outcomes.values()}
+    assert "Thanksgiving Day" in names and "Independence Day (observed)" in names
+    plain = convert(["holidays:US"], "netsapiens", Options(window, read=ReadOptions(observed=False)))
+    assert not any("observed" in o.item.name for o in plain.report.outcomes.values())
+
+
+@pytest.mark.parametrize(("spec", "words"), [
+    ("holidays:XX", "unknown country 'XX'"), ("holidays:US-ZZ", "valid: AK, AL"),
+    ("holidays:MAR", "unknown country"),
+])
+def test_bad_codes_are_one_clear_error(spec, words):
+    with pytest.raises(BadInputError, match=words):
+        convert([spec], "netsapiens", Options(Window(date(2026, 1, 1), date(2027, 1, 1))))
+
+
+def test_unknown_category_and_language_are_refused():
+    window = Window(date(2026, 1, 1), date(2027, 1, 1))
+    with pytest.raises(BadInputError, match="category 'bank'"):
+        convert(["holidays:US"], "netsapiens", Options(window, read=ReadOptions(categories=("bank",))))
+    with pytest.raises(BadInputError, match="language 'xx'"):
+        convert(["holidays:DE"], "netsapiens", Options(window, read=ReadOptions(language="xx")))

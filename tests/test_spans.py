@@ -1,0 +1,22 @@
+from datetime import datetime
+
+from pbxcal.spans import Span, clip, merge, subtract
+
+
+def s(a: int, b: int) -> Span:
+    return Span(datetime(2026, 1, 1, a), datetime(2026, 1, 1, b))
+
+
+def test_merge_joins_overlapping_and_touching_and_drops_empty():
+    assert merge([s(5, 7), s(1, 3), s(3, 4), s(6, 9), s(10, 10)]) == [s(1, 4), s(5, 9)]
+
+
+def test_clip_keeps_only_the_inside():
+    assert clip([s(1, 5), s(8, 12), s(20, 22)], s(3, 10)) == [s(3, 5), s(8, 10)]
+
+
+def test_subtract_cuts_holes_and_edges():
+    assert subtract([s(1, 10), s(12, 20)], [s(0, 2), s(4, 5), s(9, 13), s(19, 23)]) == [
+        s(2, 4), s(5, 9), s(13, 19)]
+    assert subtract([s(1, 3)], []) == [s(1, 3)]
+    assert subtract([], [s(1, 3)]) == []
