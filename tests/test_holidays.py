@@ -66,3 +66,23 @@ def test_unknown_category_and_language_are_refused():
         convert(["holidays:US"], "netsapiens", Options(window, read=ReadOptions(categories=("bank",))))
     with pytest.raises(BadInputError, match="language 'xx'"):
         convert(["holidays:DE"], "netsapiens", Options(window, read=ReadOptions(language="xx")))
+
+
+def test_open_ended_extends_only_rules_that_held_every_year():
+    window = Window(date(2026, 1, 1), date(2029, 1, 1))
+    result = convert(["holidays:US"], "netsapiens", Options(window, zone="UTC", open_ended=True))
+    entries = result.body["timeframe-specific-dates-array"]
+    recurring = [e for e in entries if e["timeframe-recurrence-type"] != "doesNotRecur"]
+    assert len(recurring) == 11 and {e["timeframe-recurrence-end-option"] for e in recurring} == {"never"}
+    bounded = convert(["holidays:US"], "netsapiens", Options(window, zone="UTC"))
+    ends = {e["timeframe-recurrence-end-date"] for e in bounded.body["timeframe-specific-dates-array"]
+            if e["timeframe-recurrence-type"] != "doesNotRecur"}
+    assert ends and all(end.startswith("2028") for end in ends)
+    short = convert(["holidays:US"], "netsapiens", Options(Window(date(2026, 1, 1), date(2028, 1, 1)),
+                                                         zone="UTC", open_ended=True))
+    assert "never" not in {e["timeframe-recurrence-end-option"] for e in short.body["timeframe-specific-dates-array"]}
+
+
+def test_data_horizon_warnings_become_messages_not_stray_output():
+    result = convert(["holidays:IN"], "netsapiens", Options(Window(date(2034, 1, 1), date(2037, 1, 1)), zone="UTC"))
+    assert any("available only" in m for m in result.messages)

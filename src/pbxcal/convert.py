@@ -42,7 +42,7 @@ class Conversion:
 def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Schedule, list[str]]:
     """Open every source, settle the target zone, and build the schedule the target's clock can write."""
     opened = [open_source(spec, options.read) for spec in sources]
-    messages = [m for source in opened for m in source.messages]
+    messages: list[str] = []
     zone = options.zone and check_zone(options.zone)
     if zone is None:
         hinted = [(s.label, s.zone) for s in opened if s.zone]
@@ -50,6 +50,7 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
             label, zone = hinted[0]
             messages.append(f"time zone {zone} (from {label}; pass --timezone to choose the PBX's own)")
     items = [item for source in opened for item in source.items(zone, options.window)]
+    messages += [m for source in opened for m in source.messages]
     name = options.name or next((s.name for s in opened if s.name), "Schedule")
     schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended)
     return schedule, messages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
 
 import holidays
@@ -65,15 +66,20 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
 
     def expand(zone: str | None, window: Window) -> list[Item]:
         years = range(window.first.year, window.until.year + 2)
-        found = holidays.country_holidays(country, subdiv=subdiv, years=years, observed=options.observed,
-                                          categories=categories, language=language)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = holidays.country_holidays(country, subdiv=subdiv, years=years, observed=options.observed,
+                                              categories=categories, language=language)
+            found.get(window.first)
+        opened.messages.extend(f"{label}: {w.message}" for w in caught if issubclass(w.category, UserWarning))
         items = []
         for day in sorted(d for d in found if window.first <= d < window.until):
             for name in found.get_list(day):
                 items.append(_item(label, name, day))
         return items
 
-    return Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand)
+    opened = Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand)
+    return opened
 
 
 def _item(label: str, name: str, day: date) -> Item:

@@ -1,0 +1,53 @@
+"""Compactness: entries pbxcal writes per target against one entry per date, for holiday sets and the samples.
+
+Run: .venv/bin/python benchmarks/compactness.py [--years 2026-2035]
+Every row is a verified conversion (pbxcal.convert verifies each body before returning it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from pbxcal import Options, Window, convert
+from pbxcal.targets import get_target
+
+COUNTRIES = ("US", "GB", "DE", "FR", "CA", "AU", "JP", "BR", "IN", "RU")
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+def row(source: str, window: Window) -> tuple[str, int, int, int, int]:
+    """Source, occurrences (one entry per date), NetSapiens entries, Telphin conditions, native rules."""
+    counts = []
+    rules = 0
+    for name in ("netsapiens", "telphin"):
+        result = convert([source], name, Options(window, zone="UTC" if source.startswith("holidays:") else None))
+        counts.append(len(get_target(name).entries(result.body)))
+        if name == "netsapiens":
+            rules = sum(1 for s in result.schedule.series if s.rule.freq.value != "once")
+            occurrences = sum(len(s.spans(window.span)) for s in result.schedule.series)
+    return source, occurrences, counts[0], counts[1], rules
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--years", default="2026-2035")
+    parser.add_argument("--countries", default=",".join(COUNTRIES))
+    args = parser.parse_args()
+    first, last = (int(y) for y in args.years.split("-"))
+    window = Window(date(first, 1, 1), date(last + 1, 1, 1))
+    sources = [f"holidays:{c}" for c in args.countries.split(",") if c]
+    sources += [str(p.relative_to(SAMPLES.parent)) for p in sorted(SAMPLES.glob("*.ics"))]
+    print(f"Window {window}; every body verified.\n")
+    print("| source | one entry per date | NetSapiens entries | Telphin conditions | rules inferred |")
+    print("|---|---:|---:|---:|---:|")
+    for source in sources:
+        name, occurrences, ns, tp, rules = row(source, window)
+        print(f"| {name} | {occurrences} | {ns} | {tp} | {rules} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
