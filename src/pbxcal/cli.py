@@ -18,6 +18,7 @@ from .convert import Options, convert, verify
 from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
 from .model import Window
 from .readers import ReadOptions
+from .readers.ics import check_zone
 from .targets import TARGETS
 
 DEFAULT_YEARS = 3
@@ -59,6 +60,8 @@ def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--until", metavar="YYYY-MM-DD", help="Window end, exclusive (default: three years on)."),
         click.option("--years", metavar="YYYY[-YYYY]", help="Whole years, e.g. 2026-2028 (instead of --from/--until)."),
         click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own)."),
+        click.option("--assume-timezone", metavar="IANA",
+                     help="Read TZIDs that are neither defined in the file nor known as this zone."),
         click.option("--categories", default="", help="Holiday categories, comma-separated (default: public)."),
         click.option("--language", help="Holiday name language, e.g. en_US (default: en_US where available)."),
         click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays."),
@@ -73,12 +76,14 @@ def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
+    """The library's options from the shared command-line options."""
     read = ReadOptions(
         categories=tuple(c.strip() for c in kwargs["categories"].split(",") if c.strip()),
         language=kwargs["language"],
         observed=not kwargs["no_observed"],
         max_bytes=kwargs["max_bytes"],
         max_occurrences=kwargs["max_occurrences"],
+        assume_timezone=kwargs["assume_timezone"] and check_zone(kwargs["assume_timezone"]),
     )
     window = window_from(kwargs["first"], kwargs["until"], kwargs["years"])
     return Options(window=window, zone=kwargs["zone"], read=read, **extra)

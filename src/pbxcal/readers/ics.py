@@ -1,9 +1,15 @@
-"""iCalendar files (path, '-' for stdin, or an http(s) URL), expanded with recurring_ical_events."""
+"""iCalendar files (path, '-' for stdin, or an http(s) URL), expanded with recurring_ical_events.
+
+A broken event is skipped and reported; the rest of the file still converts. A broken file is one clear error.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
+import warnings
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +26,9 @@ from ..spans import Span
 from . import Opened, ReadOptions
 
 MARGIN = timedelta(days=2)  # expand a little beyond the window: zone conversion can move an occurrence into it
+TIMED_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+SINGLE_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
+LINE_NUMBER = re.compile(r"line (\d+)", re.I)
 
 
 def load_bytes(spec: str, max_bytes: int) -> bytes:
@@ -36,9 +45,8 @@ def load_bytes(spec: str, max_bytes: int) -> bytes:
             raise BadInputError(f"cannot fetch: {error}", path=spec) from None
         data = response.content
     else:
-        path = Path(spec)
         try:
-            with path.open("rb") as stream:
+            with Path(spec).open("rb") as stream:
                 data = stream.read(max_bytes + 1)
         except OSError as error:
             raise BadInputError(f"cannot read: {error.strerror or error}", path=spec) from None
@@ -57,27 +65,98 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def parse(spec: str, data: bytes) -> list[icalendar.Calendar]:
+def iana_name(tzid: str) -> str | None:
+    """An IANA zone name for a TZID: itself, its Windows mapping, or the tail of a vendor-prefixed id."""
+    tzid = tzid.strip().strip('"')
+    candidates = [tzid, WINDOWS_TO_OLSON.get(tzid, "")]
+    parts = tzid.strip("/").split("/")
+    candidates += ["/".join(parts[-n:]) for n in (3, 2)]
+    zones = available_timezones()
+    return next((c for c in candidates if c in zones), None)
+
+
+# A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
+DATE_LINE = re.compile(r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)$',
+                       re.M | re.I)
+
+
+def _tzids_in_events(text: str) -> set[str]:
+    found = set()
+    for params, _value in DATE_LINE.findall(text):
+        match = re.search(r';TZID=("[^"]*"|[^;]*)', params, re.I)
+        if match:
+            found.add(match[1].strip('"'))
+    return found
+
+
+def _defined_tzids(text: str) -> set[str]:
+    return {m.strip().replace("\\,", ",") for m in re.findall(r"^TZID:([^\r\n]*)", text, re.M | re.I)}
+
+
+def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
+    """Text in which every TZID is defined or known; unknown ones become `assume`, or stop with a clear error."""
+    unknown = sorted(t for t in _tzids_in_events(text) - _defined_tzids(text) if not iana_name(t))
+    if not unknown:
+        return text
+    if not assume:
+        raise BadInputError(f"time zone {unknown[0]!r} is neither defined in the file nor a known zone; "
+                            "pass --assume-timezone IANA to read it as that zone", path=spec)
+    for tzid in unknown:
+        text = re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={assume}", text)
+    return text
+
+
+def parse(spec: str, data: bytes, assume_timezone: str | None = None) -> list[icalendar.Calendar]:
+    """The VCALENDARs in the data (a bare VEVENT file is read as one calendar)."""
     text = decode(data)
-    if "BEGIN:VCALENDAR" not in text.upper():
-        raise BadInputError("not an iCalendar file (no BEGIN:VCALENDAR)", path=spec)
+    if not text.strip():
+        raise BadInputError("empty file", path=spec)
+    upper = text.upper()
+    if "BEGIN:VCALENDAR" not in upper:
+        if "BEGIN:VEVENT" not in upper:
+            raise BadInputError("not an iCalendar file (no BEGIN:VCALENDAR)", path=spec)
+        text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//bare events//EN\r\n{text.strip()}\r\nEND:VCALENDAR\r\n"
+    text = resolve_tzids(spec, text, assume_timezone)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise BadInputError(f"not valid iCalendar: {error}", path=spec) from None
+    except Exception as error:  # the parser raises many kinds; each means the file cannot be read
+        line = LINE_NUMBER.search(str(error))
+        raise BadInputError(f"not valid iCalendar: {error}", path=spec, line=int(line[1]) if line else None) from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
         raise BadInputError("no VCALENDAR component", path=spec)
     return calendars
 
 
-def iana_name(tzid: str) -> str | None:
-    """An IANA zone name for a TZID: itself, its Windows mapping, or the tail of a vendor-prefixed id."""
-    candidates = [tzid, WINDOWS_TO_OLSON.get(tzid, "")]
-    parts = tzid.strip("/").split("/")
-    candidates += ["/".join(parts[-n:]) for n in (3, 2)]
-    zones = available_timezones()
-    return next((c for c in candidates if c in zones), None)
+def problem(event: icalendar.Event) -> str | None:
+    """Why this VEVENT cannot be read, or None."""
+    if "DTSTART" not in event:
+        return "no DTSTART"
+    for name in SINGLE_PROPERTIES:
+        value = event.get(name)
+        if isinstance(value, list):
+            return f"{name} appears {len(value)} times"
+    try:
+        start, end = event.start, event.end
+        for name in ("RRULE", "EXDATE", "RDATE"):
+            values = event.get(name, [])
+            for value in values if isinstance(values, list) else [values]:
+                value.to_ical()
+                getattr(value, "dts", None)
+        _ = event.rrules, event.exdates, event.rdates
+    except Exception as error:  # icalendar raises several kinds for one broken value
+        return f"unreadable: {error}"
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        return "DTSTART and DTEND are of different types (date and date-time)"
+    if _comparable(end) < _comparable(start):
+        return "DTEND is before DTSTART"
+    return None
+
+
+def _comparable(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+    return midnight(value).replace(tzinfo=ZoneInfo("UTC"))
 
 
 def zone_hint(calendars: list[icalendar.Calendar]) -> str | None:
@@ -91,10 +170,12 @@ def zone_hint(calendars: list[icalendar.Calendar]) -> str | None:
     for calendar in calendars:
         for event in calendar.walk("VEVENT"):
             start = event.get("DTSTART")
-            tzid = start.params.get("TZID") if start is not None else None
+            if start is None or isinstance(start, list):
+                continue
+            tzid = start.params.get("TZID")
             if tzid and iana_name(str(tzid)):
                 used[iana_name(str(tzid))] += 1
-            utc = utc or (start is not None and isinstance(start.dt, datetime) and start.dt.tzinfo is not None)
+            utc = utc or str(start.to_ical(), "ascii", "replace").endswith("Z")
     if used:
         return used.most_common(1)[0][0]
     return "UTC" if utc else None
@@ -115,39 +196,128 @@ def _is_open_ended(event: icalendar.Event) -> bool:
 
 
 def _items_of(spec: str, calendars: list[icalendar.Calendar]) -> dict[str, Item]:
-    """One item per UID, in file order; events without a UID get one made from their position."""
+    """One item per UID, in file order; broken events are removed from their calendar and marked skipped."""
     items: dict[str, Item] = {}
-    for n, event in enumerate(e for c in calendars for e in c.walk("VEVENT")):
-        if "UID" not in event:
-            event.add("UID", f"pbxcal-event-{n + 1}")
-        uid = str(event["UID"])
-        item = items.setdefault(uid, Item(spec, uid, str(event.get("SUMMARY", "")) or uid, f"{spec}|{uid}"))
-        if "RECURRENCE-ID" not in event:
-            item.name = str(event.get("SUMMARY", "")) or item.name
-            item.open_ended = item.open_ended or _is_open_ended(event)
-            if str(event.get("STATUS", "")).upper() == "CANCELLED":
-                item.skipped, item.cancelled = "cancelled (STATUS:CANCELLED): not active", True
+    count = 0
+    for calendar in calendars:
+        for event in list(calendar.walk("VEVENT")):
+            count += 1
+            if "UID" not in event:
+                event.add("UID", f"pbxcal-event-{count}")
+            uid = str(event["UID"])
+            summary = str(event.get("SUMMARY", "")) or uid
+            item = items.setdefault(uid, Item(spec, uid, summary, f"{spec}|{uid}"))
+            why = problem(event)
+            if why:
+                item.skipped = f"event skipped: {why}"
+                _remove(calendar, event)
+                continue
+            if "RECURRENCE-ID" not in event:
+                item.name = summary
+                item.open_ended = item.open_ended or _is_open_ended(event)
+                if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                    item.skipped, item.cancelled = "cancelled (STATUS:CANCELLED): not active", True
     return items
 
 
-def _expand(spec: str, calendar: icalendar.Calendar, first: date, until: date, limit: int) -> list[Any]:
+# Rough seconds per period, to bound the work an RRULE asks for before any of it is done.
+PERIOD_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 604800,
+                  "MONTHLY": 2629746, "YEARLY": 31556952}
+# BY* parts that multiply the occurrences of a period, by the frequencies they expand.
+EXPANDING_PARTS = {"BYSECOND": "SECONDLY", "BYMINUTE": "MINUTELY", "BYHOUR": "HOURLY", "BYDAY": "DAILY",
+                   "BYMONTHDAY": "DAILY", "BYYEARDAY": "DAILY", "BYWEEKNO": "WEEKLY", "BYMONTH": "MONTHLY"}
+
+
+def estimate_occurrences(event: icalendar.Event, until: datetime) -> int:
+    """An upper estimate of the occurrences the event's rules generate from its start up to `until`.
+
+    The expansion libraries compute every occurrence from DTSTART on, so this, not the window, is the cost.
+    """
+    rules = event.get("RRULE")
+    rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+    start = _comparable(event.start)
+    total = 0
+    for rule in rules:
+        freq = str((rule.get("FREQ") or ["YEARLY"])[0]).upper()
+        period = PERIOD_SECONDS.get(freq, 1) * max(1, int(str((rule.get("INTERVAL") or [1])[0]) or 1))
+        end = _comparable(until)
+        if rule.get("UNTIL"):
+            end = min(end, _comparable(rule["UNTIL"][0]))
+        count = max(0.0, (end - start).total_seconds()) / period + 1
+        for part, expands in EXPANDING_PARTS.items():
+            if rule.get(part) and PERIOD_SECONDS[expands] < PERIOD_SECONDS.get(freq, 1):
+                count *= len(rule[part])
+        if rule.get("COUNT"):
+            count = min(count, abs(int(str(rule["COUNT"][0]))))
+        total += int(count)
+    return total
+
+
+def _check_budget(spec: str, calendars: list[icalendar.Calendar], until: datetime, limit: int) -> None:
+    for calendar in calendars:
+        for event in calendar.walk("VEVENT"):
+            estimate = estimate_occurrences(event, until)
+            if estimate > limit:
+                raise LimitExceededError(
+                    f"event {str(event.get('SUMMARY', event.get('UID')))!r} repeats about {estimate} times up to the "
+                    f"window's end (limit {limit}); narrow the window or raise --max-occurrences", path=spec)
+
+
+def _remove(calendar: icalendar.Component, event: icalendar.Component) -> None:
+    for component in calendar.walk():
+        if event in component.subcomponents:
+            component.subcomponents = [c for c in component.subcomponents if c is not event]
+
+
+def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
+    """The calendar's series; when the whole cannot be built, each UID alone, skipping those that fail."""
     try:
-        found = []
-        for occurrence in recurring_ical_events.of(calendar).between(first, until):
-            found.append(occurrence)
-            if len(found) > limit:
-                raise LimitExceededError(f"more than {limit} occurrences in the window; raise --max-occurrences",
-                                         path=spec)
-        return found
-    except (ValueError, TypeError, KeyError, AttributeError, recurring_ical_events.InvalidCalendar) as error:
-        raise BadInputError(f"cannot expand recurrences: {error}", path=spec) from None
+        return list(recurring_ical_events.of(calendar).series)
+    except Exception:  # recurring_ical_events raises many kinds; find which events cause it
+        pass
+    found = []
+    for uid, item in items.items():
+        part = icalendar.Calendar()
+        part.subcomponents = [c for c in calendar.subcomponents
+                              if c.name == "VTIMEZONE" or str(c.get("UID", "")) == uid]
+        for key, value in calendar.items():
+            part[key] = value
+        try:
+            found.extend(recurring_ical_events.of(part).series)
+        except Exception as error:  # this event alone fails: skip it, keep the rest
+            if not item.skipped:
+                item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
+    return found
 
 
-def _add_occurrences(items: dict[str, Item], occurrences: list[Any], zone: ZoneInfo | None) -> None:
-    for occurrence in occurrences:
-        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+def _occurrences(series: list[Any], items: dict[str, Item], first: datetime, until: datetime,
+                 uids: set[str] | None = None) -> Iterator[Any]:
+    for one in series:
+        uid = str(one.uid)
+        if uids is not None and uid not in uids:
             continue
-        item = items.get(str(occurrence.get("UID", "")))
+        try:
+            for occurrence in one.between(first, until):
+                yield occurrence
+        except LimitExceededError:
+            raise
+        except Exception as error:  # a series that breaks while expanding is skipped, not fatal
+            item = items.get(uid)
+            if item is not None and not item.skipped:
+                item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
+
+
+def _collect(spec: str, occurrences: Iterator[Any], items: dict[str, Item], zone: ZoneInfo | None,
+             limit: int, seen: list[int]) -> None:
+    for occurrence in occurrences:
+        seen[0] += 1
+        if seen[0] > limit:
+            raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
+                                     "--max-occurrences", path=spec)
+        component = occurrence.as_component(False)
+        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        item = items.get(str(occurrence.uid))
         if item is None or item.skipped:
             continue
         start, end = _wall(occurrence.start, zone), _wall(occurrence.end, zone)
@@ -157,39 +327,40 @@ def _add_occurrences(items: dict[str, Item], occurrences: list[Any], zone: ZoneI
             item.notes.append(f"occurrence at {start} has no duration (active never); not written")
 
 
-def _open_ended_part(calendar: icalendar.Calendar, uids: set[str]) -> icalendar.Calendar:
-    part = icalendar.Calendar()
-    for key, value in calendar.items():
-        part.add(key, value)
-    for component in calendar.subcomponents:
-        if component.name == "VTIMEZONE" or str(component.get("UID", "")) in uids:
-            part.add_component(component)
-    return part
-
-
 def open_source(spec: str, options: ReadOptions) -> Opened:
-    calendars = parse(spec, load_bytes(spec, options.max_bytes))
-    items = _items_of(spec, calendars)
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calendars = parse(spec, load_bytes(spec, options.max_bytes), options.assume_timezone)
+        items = _items_of(spec, calendars)
+        hint = zone_hint(calendars)
+    messages += sorted({f"{spec}: {w.message}" for w in caught})
     name = next((str(c["X-WR-CALNAME"]) for c in calendars if c.get("X-WR-CALNAME")), None)
     label = "stdin" if spec == "-" else spec
 
     def expand(zone_name: str | None, window: Window) -> list[Item]:
         zone = ZoneInfo(zone_name) if zone_name else None
-        first, until = window.first - MARGIN, window.until + MARGIN
+        first, until = midnight(window.first - MARGIN), midnight(window.until + MARGIN)
         open_uids = {key for key, item in items.items() if item.open_ended}
-        for calendar in calendars:
-            _add_occurrences(items, _expand(spec, calendar, first, until, options.max_occurrences), zone)
-            if open_uids:
-                later = _expand(spec, _open_ended_part(calendar, open_uids), window.until, until + LOOKAHEAD,
-                                options.max_occurrences)
-                _add_occurrences(items, later, zone)
+        seen = [0]
+        _check_budget(spec, calendars, until + (LOOKAHEAD if open_uids else timedelta()), options.max_occurrences)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for calendar in calendars:
+                series = _series(calendar, items)
+                _collect(spec, _occurrences(series, items, first, until), items, zone, options.max_occurrences, seen)
+                if open_uids:
+                    later = _occurrences(series, items, until, until + LOOKAHEAD, open_uids)
+                    _collect(spec, later, items, zone, options.max_occurrences, seen)
+        opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):
                 item.skipped = "zero duration: the event is never active"
         return list(items.values())
 
     stem = Path(spec).stem if spec != "-" and not spec.startswith(("http://", "https://")) else "Calendar"
-    return Opened(label, zone_hint(calendars), name or stem, expand)
+    opened = Opened(label, hint, name or stem, expand, messages)
+    return opened
 
 
 def check_zone(name: str) -> str:
@@ -200,4 +371,4 @@ def check_zone(name: str) -> str:
     return name
 
 
-__all__ = ["check_zone", "decode", "iana_name", "load_bytes", "open_source", "parse", "zone_hint"]
+__all__ = ["check_zone", "decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "zone_hint"]
