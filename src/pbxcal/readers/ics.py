@@ -76,8 +76,8 @@ def iana_name(tzid: str) -> str | None:
 
 
 # A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
-DATE_LINE = re.compile(r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)$',
-                       re.M | re.I)
+DATE_LINE = re.compile(
+    r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)$', re.M | re.I)
 
 
 def _tzids_in_events(text: str) -> set[str]:
@@ -115,7 +115,8 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None) -> list[ic
     if "BEGIN:VCALENDAR" not in upper:
         if "BEGIN:VEVENT" not in upper:
             raise BadInputError("not an iCalendar file (no BEGIN:VCALENDAR)", path=spec)
-        text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//bare events//EN\r\n{text.strip()}\r\nEND:VCALENDAR\r\n"
+        header = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//bare events//EN\r\n"
+        text = f"{header}{text.strip()}\r\nEND:VCALENDAR\r\n"
     text = resolve_tzids(spec, text, assume_timezone)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
@@ -297,8 +298,7 @@ def _occurrences(series: list[Any], items: dict[str, Item], first: datetime, unt
         if uids is not None and uid not in uids:
             continue
         try:
-            for occurrence in one.between(first, until):
-                yield occurrence
+            yield from one.between(first, until)
         except LimitExceededError:
             raise
         except Exception as error:  # a series that breaks while expanding is skipped, not fatal
