@@ -14,12 +14,16 @@ from typing import Any
 import click
 
 from . import __version__
-from .convert import Options, convert, verify
+from .convert import Options, convert, load, verify
+from .describe import describe
 from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
 from .model import Window
+from .preview import year_view
 from .readers import ReadOptions
+from .readers.holidays import countries, country_info
 from .readers.ics import check_zone
-from .targets import TARGETS
+from .readers.platform import load_body
+from .targets import TARGETS, detect_target, get_target
 
 DEFAULT_YEARS = 3
 YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -93,6 +97,9 @@ def _run(action: Callable[[], int]) -> None:
     """Run a command; errors become one line on stderr and a documented exit status, never a traceback."""
     try:
         status = action()
+    except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FAILED)
     except PbxcalError as error:
         _say(f"error: {error}")
         sys.exit(error.exit_status)
@@ -116,10 +123,33 @@ def _write_json(data: Any, path: str | None) -> None:
         raise BadInputError(f"cannot write: {error.strerror or error}", path=path) from None
 
 
+class Progress:
+    """A progress bar on stderr while bodies are written, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="writing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done == total:
+            self.bar.__exit__(None, None, None)
+
+    @classmethod
+    def maybe(cls) -> Progress | None:
+        return cls() if sys.stderr.isatty() else None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pbxcal")
 def main() -> None:
     """Put calendars and public holidays into PBX schedules, exactly.
+
+    \b
+    Example:
+      pbxcal convert closures.ics holidays:US-CA --years 2026-2028 --to telphin --timezone America/Los_Angeles
 
     Exit status: 0 written and verified; 1 verification failed or internal error; 2 bad input or usage;
     3 with --strict when anything was approximated or skipped.
@@ -148,7 +178,8 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
     """
 
     def action() -> int:
-        options = _options(kwargs, name=name, open_ended=open_ended, max_entries=max_entries)
+        options = _options(kwargs, name=name, open_ended=open_ended, max_entries=max_entries,
+                           progress=Progress.maybe())
         result = convert(list(sources), target, options)
         for message in result.messages:
             _say(message)
@@ -193,6 +224,90 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
         options = _options(kwargs)
         verify(body, list(sources), options, target)
         _say(f"verified: {body_path} matches the sources over {options.window}")
+        return 0
+
+    _run(action)
+
+
+def _use_colour(choice: bool | None) -> bool:
+    if choice is False or os.environ.get("NO_COLOR"):
+        return False
+    return bool(choice) or sys.stdout.isatty()
+
+
+@main.command("preview")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--year", type=int, help="The year to show (default: this year).")
+@click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own).")
+@click.option("--categories", default="", help="Holiday categories, comma-separated (default: public).")
+@click.option("--language", help="Holiday name language, e.g. en_US.")
+@click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays.")
+@click.option("--assume-timezone", metavar="IANA", help="Read unknown TZIDs as this zone.")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the grid (default: when a terminal).")
+def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | None, **kwargs: Any) -> None:
+    """Show a year at a glance for a BODY.json or for SOURCES, and each entry in plain words.
+
+    \b
+    Examples:
+      pbxcal preview holidays:US-CA --year 2027
+      pbxcal preview body.json --year 2027
+    """
+
+    def action() -> int:
+        shown = year or date.today().year
+        # Rules are read over a few years around the one shown, so yearly rules show as rules.
+        flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
+                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
+        options = _options(flags)
+        spans, lines = preview_data(list(inputs), options, shown)
+        click.echo(year_view(spans, shown, colour=_use_colour(colour)), nl=False)
+        click.echo("\n".join(lines))
+        return 0
+
+    _run(action)
+
+
+def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[Any], list[str]]:
+    """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
+    shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
+    if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
+        body = load_body(inputs[0], options.read.max_bytes)
+        target = detect_target(body)
+        if target is None:
+            raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=inputs[0])
+        entries = target.entries(body)
+        return target.spans(entries, shown), [f"- {target.describe(e)}" for e in entries]
+    schedule, messages = load(inputs, get_target("telphin"), options)
+    for message in messages:
+        _say(message)
+    lines = [f"- {s.name}: {describe(s)}" for s in schedule.series if s.spans(shown.span)]
+    return schedule.active(), lines
+
+
+@main.command("countries")
+@click.argument("code", required=False)
+def countries_command(code: str | None) -> None:
+    """List the supported countries, or one country's subdivisions, categories and languages.
+
+    \b
+    Examples:
+      pbxcal countries
+      pbxcal countries DE
+    """
+
+    def action() -> int:
+        if code is None:
+            for country, name, subdivisions in countries():
+                click.echo(f"{country}  {name}" + (f" ({subdivisions} subdivisions)" if subdivisions else ""))
+            return 0
+        info = country_info(code)
+        click.echo(f"{info['code']}  {info['name']}")
+        click.echo(f"categories: {', '.join(info['categories'])}")
+        click.echo(f"languages: {', '.join(info['languages']) or 'English only'}")
+        subdivisions = info["subdivisions"]
+        click.echo(f"subdivisions ({len(subdivisions)}; use holidays:{info['code']}-CODE):")
+        for sub_code, sub_name in subdivisions.items():
+            click.echo(f"  {sub_code}  {sub_name}".rstrip())
         return 0
 
     _run(action)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
@@ -28,6 +29,7 @@ class Options:
     read: ReadOptions = field(default_factory=ReadOptions)
     open_ended: bool = False
     max_entries: int = 5000
+    progress: Callable[[int, int], None] | None = None  # called as (done, total) while writing
 
 
 @dataclass
@@ -56,11 +58,14 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
     return schedule, messages
 
 
-def write(schedule: Schedule, target: ModuleType, report: Report) -> list[Any]:
+def write(schedule: Schedule, target: ModuleType, report: Report,
+          progress: Callable[[int, int], None] | None = None) -> list[Any]:
     """Entries for every series: the first native candidate that evaluates exactly, else exact one-offs."""
     window = schedule.window
     written: list[Any] = []
-    for series in schedule.series:
+    for done, series in enumerate(schedule.series, start=1):
+        if progress:
+            progress(done, len(schedule.series))
         expected = series.spans(window.span)
         if not expected:
             continue
@@ -104,7 +109,7 @@ def convert(sources: list[str], target_name: str, options: Options) -> Conversio
     target = get_target(target_name)
     schedule, messages = load(sources, target, options)
     report = Report(schedule.items)
-    entries = write(schedule, target, report)
+    entries = write(schedule, target, report, options.progress)
     if len(entries) > options.max_entries:
         raise LimitExceededError(f"{len(entries)} entries exceed the limit of {options.max_entries}; "
                                  "narrow the window or raise --max-entries")

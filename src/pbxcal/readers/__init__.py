@@ -47,19 +47,20 @@ class Opened:
         return self.expand(zone, window)
 
 
-# Prefix -> reader module; the last row (empty prefix) catches files, '-' and URLs.
-READERS: tuple[tuple[str, str], ...] = (
-    ("holidays:", "pbxcal.readers.holidays"),
-    ("", "pbxcal.readers.ics"),
+# (prefix, suffix) -> reader module, first match wins; the last row catches .ics files, '-' and URLs.
+READERS: tuple[tuple[str, str, str], ...] = (
+    ("holidays:", "", "pbxcal.readers.holidays"),
+    ("", ".json", "pbxcal.readers.platform"),
+    ("", "", "pbxcal.readers.ics"),
 )
 
 
 def open_source(spec: str, options: ReadOptions) -> Source:
-    """Open one source with the reader registered for its prefix."""
-    for prefix, module in READERS:
-        if spec.startswith(prefix):
+    """Open one source with the reader registered for its prefix or suffix."""
+    for prefix, suffix, module in READERS:
+        if spec.startswith(prefix) and spec.lower().endswith(suffix):
             return importlib.import_module(module).open_source(spec, options)
-    raise AssertionError("the empty prefix matches every source")
+    raise AssertionError("the last row matches every source")
 
 
 __all__ = ["READERS", "Opened", "ReadOptions", "Source", "open_source"]

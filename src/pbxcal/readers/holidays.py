@@ -82,9 +82,42 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     return opened
 
 
+def _entity(code: str) -> type:
+    return getattr(holidays, parse_code(code)[0])
+
+
+def country_name(entity: type) -> str:
+    """'United States' from the package's class name (UnitedStates); the package has no display names."""
+    cls = entity.__mro__[0]  # the package hands out lazy loaders; the class itself heads the MRO
+    base = next((c for c in cls.__mro__[1:] if c.__module__ == cls.__module__), cls)
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", base.__name__)
+
+
+def countries() -> list[tuple[str, str, int]]:
+    """(code, name, number of subdivisions) of every supported country."""
+    found = []
+    for code in sorted(holidays.list_supported_countries(include_aliases=False)):
+        entity = getattr(holidays, code)
+        found.append((code, country_name(entity), len(entity.subdivisions)))
+    return found
+
+
+def country_info(code: str) -> dict[str, object]:
+    """One country's subdivisions (code -> name), categories and languages."""
+    entity = _entity(code)
+    names = {value: name for name, value in getattr(entity, "subdivisions_aliases", {}).items()}
+    return {
+        "code": parse_code(code)[0],
+        "name": country_name(entity),
+        "subdivisions": {s: names.get(s, "") for s in entity.subdivisions},
+        "categories": sorted(entity.supported_categories),
+        "languages": list(getattr(entity, "supported_languages", ())),
+    }
+
+
 def _item(label: str, name: str, day: date) -> Item:
     return Item(label, f"{name}@{day.isoformat()}", name, f"{label}|{NAME_SUFFIXES.sub('', name)}",
                 [Span.of_days(day)])
 
 
-__all__ = ["open_source", "parse_code"]
+__all__ = ["countries", "country_info", "country_name", "open_source", "parse_code"]

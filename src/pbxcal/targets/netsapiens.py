@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..describe import describe as describe_series
 from ..errors import AmbiguousBodyError, BadInputError
 from ..model import (
     SECONDS_PER_DAY,
@@ -289,6 +290,11 @@ def read_entry(entry: dict[str, Any]) -> Series:
     return Series("", rule, start, length)
 
 
+def describe(entry: dict[str, Any]) -> str:
+    """The entry in plain words."""
+    return describe_series(read_entry(entry))
+
+
 def read(body: dict[str, Any]) -> list[Series]:
     return [read_entry(e) for e in entries(body)]
 
@@ -298,5 +304,6 @@ def spans(entry_list: list[dict[str, Any]], window: Window) -> list[Span]:
     return merge(s for entry in entry_list for s in read_entry(entry).spans(window.span))
 
 
-__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "TYPES", "body", "candidates", "detect", "entries", "finish",
+__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "TYPES", "body", "candidates", "describe", "detect", "entries",
+           "finish",
            "once", "read", "read_entry", "spans"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from ..describe import ORDINALS
 from ..errors import BadInputError
 from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
 from ..normalize import Clock
@@ -292,9 +294,57 @@ def spans(conditions: list[dict[str, Any]], window: Window) -> list[Span]:
     return clip((s for c in conditions for s in condition_spans(c, window)), window.span)
 
 
+DOW_NAMES = {dow(w): calendar.day_name[w] for w in range(7)}
+
+
+def _days(full: dict[str, Any]) -> str:
+    """Which days of the period: 'the 4th Thursday (days 22-28)', 'days 24-26', 'Monday to Friday'."""
+    low, high = full["start_mday"], full["end_mday"]
+    mdays = None if low is None else (f"day {low}" if low == high else f"days {low}-{high}")
+    if full["start_dow"] is None:
+        return mdays or ""
+    first, last = DOW_NAMES[full["start_dow"]], DOW_NAMES[full["end_dow"]]
+    weekdays = first if first == last else f"{first} to {last}"
+    if mdays is None:
+        return weekdays
+    if first == last and high - low == 6:
+        month_length = days_in_month(2001, full["month"]) if full["month"] else None
+        which = ORDINALS.get(high // 7) if high % 7 == 0 else ("last" if high == month_length else None)
+        if which:
+            return f"the {which} {first} ({mdays})"
+    return f"{weekdays} on {mdays}"
+
+
+def describe(condition: dict[str, Any]) -> str:
+    """The condition in plain words."""
+    full = _check(condition)
+    if full["start_datetime"] is not None:
+        return f"{_datetime_span(full)}"
+    if full["month"] is not None:
+        period = f"every year in {calendar.month_name[full['month']]}"
+    elif full["start_mday"] is not None:
+        period = "every month"
+    elif full["start_dow"] is not None:
+        period = "every week"
+    else:
+        period = "every day"
+    parts = [period, _days(full)]
+    if full["sched_start_date"] is not None:
+        active, skip = full["sched_active_days"], full["sched_skip_days"]
+        parts.append(f"{active} day(s) on and {skip} off from {str(full['sched_start_date'])[:10]}")
+    if full["start_time"] is None:
+        parts.append("all day")
+    else:
+        end = _parse_clock(full["end_time"], "end_time")
+        closing = "24:00" if end == SECONDS_PER_DAY else str(full["end_time"])[:5]
+        parts.append(f"{str(full['start_time'])[:5]}-{closing}")
+    return ", ".join(p for p in parts if p)
+
+
 def read(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [_check(c) for c in entries(body)]
 
 
-__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "body", "candidates", "condition_spans", "detect", "dow",
+__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "body", "candidates", "condition_spans", "describe", "detect",
+           "dow",
            "entries", "finish", "once", "read", "spans"]
