@@ -260,7 +260,8 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
                  "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
         options = _options(flags)
         spans, lines = preview_data(list(inputs), options, shown)
-        click.echo(year_view(spans, shown, colour=_use_colour(colour)), nl=False)
+        use = _use_colour(colour)
+        click.echo(year_view(spans, shown, colour=use), nl=False, color=use)
         click.echo("\n".join(lines))
         return 0
 
