@@ -6,8 +6,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from pbxcal.cli import main, window_from
 
 YEARS = ["--years", "2026-2028"]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, reference_spans
 
+from conftest import DATA, reference_spans
 from pbxcal.cli import main
 from pbxcal.model import Window
 from pbxcal.readers.ics import decode

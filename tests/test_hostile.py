@@ -4,10 +4,10 @@ import time
 from datetime import date
 
 import pytest
-from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA
 from pbxcal import Options, PbxcalError, ReadOptions, Window, convert
 from pbxcal.errors import BadInputError, LimitExceededError
 

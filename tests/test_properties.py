@@ -4,10 +4,10 @@ recurring_ical_events' expansion of the same file (the independent reference).""
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import reference_spans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import reference_spans
 from pbxcal import Options, Window, convert
 from pbxcal.targets import get_target
 
