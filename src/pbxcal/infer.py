@@ -80,21 +80,29 @@ def _step_fits(kind: Kind, key: Hashable, low: int, high: int, interval: int) ->
     return not any(kind.exists(key, low + k * interval) for k in range(1, steps))
 
 
+def _extent(kind: Kind, key: Hashable, matches: list[tuple[int, date]], i: int, interval: int) -> int:
+    """The index of the last match reachable from match i in steps of `interval` periods."""
+    j = i
+    while j < len(matches) - 1 and _step_fits(kind, key, matches[j][0], matches[j + 1][0], interval):
+        j += 1
+    return j
+
+
 def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]]) -> Iterator[Run]:
     kind = KINDS[rank]
     i = 0
     while i < len(matches) - 1:
-        low, high = matches[i][0], matches[i + 1][0]
-        interval = 1 if _step_fits(kind, key, low, high, 1) else high - low
-        if interval > kind.max_interval or not _step_fits(kind, key, low, high, interval):
+        gap = matches[i + 1][0] - matches[i][0]
+        # Holes (no 31st in April) make a step of two periods look like six; keep the interval that runs longest.
+        intervals = [n for n in range(1, min(gap, kind.max_interval) + 1) if gap % n == 0]
+        options = [(_extent(kind, key, matches, i, n), -n) for n in intervals]
+        j, negative = max(options, default=(i, -1))
+        if j == i:
             i += 1
             continue
-        j = i + 1
-        while j < len(matches) - 1 and _step_fits(kind, key, matches[j][0], matches[j + 1][0], interval):
-            j += 1
         dates = tuple(d for _, d in matches[i : j + 1])
-        if interval == 1 or len(dates) >= 3:
-            yield Run(rank, interval, dates)
+        if negative == -1 or len(dates) >= 3:
+            yield Run(rank, -negative, dates)
         i = j
 
 
