@@ -11,6 +11,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -65,14 +66,77 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@cache
 def iana_name(tzid: str) -> str | None:
     """An IANA zone name for a TZID: itself, its Windows mapping, or the tail of a vendor-prefixed id."""
     tzid = tzid.strip().strip('"')
     candidates = [tzid, WINDOWS_TO_OLSON.get(tzid, "")]
     parts = tzid.strip("/").split("/")
     candidates += ["/".join(parts[-n:]) for n in (3, 2)]
-    zones = available_timezones()
-    return next((c for c in candidates if c in zones), None)
+    return next((c for c in candidates if c in _zones()), None)
+
+
+# Years over which an embedded VTIMEZONE must agree with the IANA zone of the same name to be replaced by it.
+SAME_OFFSETS_YEARS = range(2010, 2041)
+
+
+def _same_offsets(embedded: Any, zone: ZoneInfo) -> bool:
+    """Whether two zones give the same UTC offsets: twice a month, and an hour either side of each IANA change."""
+    utc = ZoneInfo("UTC")
+    previous = None
+    for year in SAME_OFFSETS_YEARS:
+        for month in range(1, 13):
+            for day in (1, 15):
+                moment = datetime(year, month, day, 12, tzinfo=utc)
+                offset = moment.astimezone(zone).utcoffset()
+                if moment.astimezone(embedded).utcoffset() != offset:
+                    return False
+                if previous is not None and previous[1] != offset and not _same_around(previous[0], moment,
+                                                                                       embedded, zone):
+                    return False
+                previous = (moment, offset)
+    return True
+
+
+def _same_around(low: datetime, high: datetime, embedded: Any, zone: ZoneInfo) -> bool:
+    while high - low > timedelta(hours=1):  # find the IANA change to the hour, then compare on both sides
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
+            low = middle
+        else:
+            high = middle
+    return all(m.astimezone(embedded).utcoffset() == m.astimezone(zone).utcoffset()
+               for m in (low - timedelta(hours=1), low, high, high + timedelta(hours=1)))
+
+
+def prefer_iana(text: str) -> tuple[str, list[str]]:
+    """Read embedded VTIMEZONEs named like an IANA or Windows zone as that IANA zone, when their offsets agree.
+
+    The embedded definitions are evaluated rule by rule from 1601 on every lookup, which makes big Outlook exports
+    crawl; the IANA zone gives the same wall times. A definition that differs anywhere is kept.
+    """
+    messages = []
+    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
+        tzid_line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
+        tzid = tzid_line[1].strip().replace("\\,", ",") if tzid_line else ""
+        iana = iana_name(tzid) if tzid else None
+        if iana is None or iana == tzid:
+            continue
+        try:
+            embedded = icalendar.Timezone.from_ical(block).to_tz()
+            same = _same_offsets(embedded, ZoneInfo(iana))
+        except Exception:  # a definition icalendar cannot turn into a zone is left to the parser to judge
+            continue
+        if same:
+            text = re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={iana}", text)
+            messages.append(f"time zone {tzid!r} read as {iana} (the same offsets {SAME_OFFSETS_YEARS.start}-"
+                            f"{SAME_OFFSETS_YEARS.stop - 1})")
+    return text, messages
 
 
 # A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
@@ -106,7 +170,8 @@ def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
     return text
 
 
-def parse(spec: str, data: bytes, assume_timezone: str | None = None) -> list[icalendar.Calendar]:
+def parse(spec: str, data: bytes, assume_timezone: str | None = None,
+          messages: list[str] | None = None) -> list[icalendar.Calendar]:
     """The VCALENDARs in the data (a bare VEVENT file is read as one calendar)."""
     text = decode(data)
     if not text.strip():
@@ -118,6 +183,9 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None) -> list[ic
         header = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//bare events//EN\r\n"
         text = f"{header}{text.strip()}\r\nEND:VCALENDAR\r\n"
     text = resolve_tzids(spec, text, assume_timezone)
+    text, notes = prefer_iana(text)
+    if messages is not None:
+        messages.extend(f"{spec}: {note}" for note in notes)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as error:  # the parser raises many kinds; each means the file cannot be read
@@ -307,17 +375,23 @@ def _occurrences(series: list[Any], items: dict[str, Item], first: datetime, unt
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
 
 
+def _cancelled_uids(calendars: list[icalendar.Calendar]) -> set[str]:
+    """UIDs with a cancelled event or occurrence: only their occurrences need their STATUS looked at."""
+    return {str(e.get("UID")) for c in calendars for e in c.walk("VEVENT")
+            if str(e.get("STATUS", "")).upper() == "CANCELLED"}
+
+
 def _collect(spec: str, occurrences: Iterator[Any], items: dict[str, Item], zone: ZoneInfo | None,
-             limit: int, seen: list[int]) -> None:
+             limit: int, seen: list[int], cancelled: set[str]) -> None:
     for occurrence in occurrences:
         seen[0] += 1
         if seen[0] > limit:
             raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
                                      "--max-occurrences", path=spec)
-        component = occurrence.as_component(False)
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+        uid = str(occurrence.uid)
+        if uid in cancelled and str(occurrence.as_component(False).get("STATUS", "")).upper() == "CANCELLED":
             continue
-        item = items.get(str(occurrence.uid))
+        item = items.get(uid)
         if item is None or item.skipped:
             continue
         start, end = _wall(occurrence.start, zone), _wall(occurrence.end, zone)
@@ -331,10 +405,10 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     messages: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        calendars = parse(spec, load_bytes(spec, options.max_bytes), options.assume_timezone)
+        calendars = parse(spec, load_bytes(spec, options.max_bytes), options.assume_timezone, messages)
         items = _items_of(spec, calendars)
         hint = zone_hint(calendars)
-    messages += sorted({f"{spec}: {w.message}" for w in caught})
+    messages += sorted({f"{spec}: {w.message}" for w in caught} - set(messages))
     name = next((str(c["X-WR-CALNAME"]) for c in calendars if c.get("X-WR-CALNAME")), None)
     label = "stdin" if spec == "-" else spec
 
@@ -343,15 +417,17 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         first, until = midnight(window.first - MARGIN), midnight(window.until + MARGIN)
         open_uids = {key for key, item in items.items() if item.open_ended}
         seen = [0]
+        cancelled = _cancelled_uids(calendars)
         _check_budget(spec, calendars, until + (LOOKAHEAD if open_uids else timedelta()), options.max_occurrences)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for calendar in calendars:
                 series = _series(calendar, items)
-                _collect(spec, _occurrences(series, items, first, until), items, zone, options.max_occurrences, seen)
+                found = _occurrences(series, items, first, until)
+                _collect(spec, found, items, zone, options.max_occurrences, seen, cancelled)
                 if open_uids:
                     later = _occurrences(series, items, until, until + LOOKAHEAD, open_uids)
-                    _collect(spec, later, items, zone, options.max_occurrences, seen)
+                    _collect(spec, later, items, zone, options.max_occurrences, seen, cancelled)
         opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..describe import ORDINALS
@@ -253,21 +254,30 @@ def _check(condition: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-def _matches_day(condition: dict[str, Any], day: date) -> bool:
-    if condition["month"] is not None and condition["month"] != day.month:
-        return False
+@lru_cache(maxsize=8)
+def _window_days(first: date, until: date) -> tuple[tuple[date, int, int, int], ...]:
+    """Every day of a window with its month, day of month and Telphin weekday, computed once per window."""
+    count = (until - first).days
+    return tuple((d, d.month, d.day, dow(d.weekday())) for d in (first + timedelta(days=n) for n in range(count)))
+
+
+def _matching_days(condition: dict[str, Any], window: Window) -> list[date]:
+    days = _window_days(window.first, window.until)
+    if condition["month"] is not None:
+        days = tuple(d for d in days if d[1] == condition["month"])
+    if condition["start_mday"] is not None:
+        low, high = condition["start_mday"], condition["end_mday"]
+        days = tuple(d for d in days if low <= d[2] <= high)
     if condition["start_dow"] is not None:
-        low, high, today = condition["start_dow"], condition["end_dow"], dow(day.weekday())
-        if not (low <= today <= high if low <= high else today >= low or today <= high):
-            return False
-    if condition["start_mday"] is not None and not condition["start_mday"] <= day.day <= condition["end_mday"]:
-        return False
+        low, high = condition["start_dow"], condition["end_dow"]
+        allowed = set(range(low, high + 1)) if low <= high else set(range(low, 8)) | set(range(1, high + 1))
+        days = tuple(d for d in days if d[3] in allowed)
+    found = [d[0] for d in days]
     if condition["sched_start_date"] is not None:
         first = _parse_stamp(condition["sched_start_date"], "sched_start_date").date()
         active, skip = int(condition["sched_active_days"]), int(condition["sched_skip_days"])
-        if day < first or (day - first).days % (active + skip) >= active:
-            return False
-    return True
+        found = [d for d in found if d >= first and (d - first).days % (active + skip) < active]
+    return found
 
 
 def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
@@ -280,13 +290,8 @@ def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
         start, end = 0, SECONDS_PER_DAY
     else:
         start, end = _parse_clock(full["start_time"], "start_time"), _parse_clock(full["end_time"], "end_time")
-    found = []
-    day = window.first
-    while day < window.until:
-        if _matches_day(full, day):
-            found.append(Span(midnight(day) + timedelta(seconds=start), midnight(day) + timedelta(seconds=end)))
-        day += DAY
-    return found
+    begin, length = timedelta(seconds=start), timedelta(seconds=end - start)
+    return [Span(midnight(day) + begin, midnight(day) + begin + length) for day in _matching_days(full, window)]
 
 
 def spans(conditions: list[dict[str, Any]], window: Window) -> list[Span]:

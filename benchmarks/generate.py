@@ -1,0 +1,90 @@
+"""A large, realistic Outlook-style calendar: Windows zone names with their VTIMEZONE, timed and all-day events,
+multi-day closures, and RRULE series with EXDATEs and moved occurrences. Deterministic for a given size and seed.
+
+Run: .venv/bin/python benchmarks/generate.py 20000 > big.ics
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import date, datetime, timedelta
+
+VTIMEZONE = """BEGIN:VTIMEZONE\r
+TZID:W. Europe Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010101T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+"""
+ZONE = "W. Europe Standard Time"
+FIRST = date(2026, 1, 1)
+DAYS = 5 * 365
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _event(uid: str, summary: str, lines: list[str]) -> list[str]:
+    return ["BEGIN:VEVENT", "CLASS:PUBLIC", "DTSTAMP:20251201T120000Z", f"UID:{uid}", f"SUMMARY:{summary}",
+            *lines, "X-MICROSOFT-CDO-BUSYSTATUS:OOF", "END:VEVENT"]
+
+
+def events(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out: list[str] = []
+    for n in range(count):
+        uid = f"040000008200E00074C5B7101A82E008{n:032X}"
+        day = FIRST + timedelta(days=rng.randrange(DAYS))
+        roll = rng.random()
+        if roll < 0.15:  # all-day closure, sometimes several days
+            length = 1 if rng.random() < 0.8 else rng.randint(2, 5)
+            out += _event(uid, f"Closure {n}", [f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+                                                f"DTEND;VALUE=DATE:{day + timedelta(days=length):%Y%m%d}",
+                                                "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE"])
+            continue
+        start = datetime(day.year, day.month, day.day, rng.randint(7, 17), rng.choice([0, 15, 30, 45]))
+        end = start + timedelta(minutes=rng.choice([30, 60, 90, 120, 180]))
+        lines = [f"DTSTART;TZID={ZONE}:{_stamp(start)}", f"DTEND;TZID={ZONE}:{_stamp(end)}"]
+        if roll < 0.80:  # a one-off meeting
+            out += _event(uid, f"Meeting {n}", lines)
+            continue
+        freq = rng.choice(["WEEKLY", "WEEKLY", "DAILY", "MONTHLY"])
+        rule = f"RRULE:FREQ={freq}"
+        if freq == "WEEKLY":
+            rule += ";BYDAY=" + ",".join(sorted(rng.sample(WEEKDAYS, rng.randint(1, 3)), key=WEEKDAYS.index))
+            rule += f";INTERVAL={rng.choice([1, 1, 2])}"
+        rule += rng.choice([f";COUNT={rng.randint(5, 60)}", f";UNTIL={_stamp(start + timedelta(days=rng.randint(30, 700)))}Z",
+                            ""])
+        lines.append(rule)
+        step = {"WEEKLY": 7, "DAILY": 1, "MONTHLY": 30}[freq]
+        for k in rng.sample(range(1, 20), rng.randint(0, 3)):
+            lines.append(f"EXDATE;TZID={ZONE}:{_stamp(start + timedelta(days=k * step))}")
+        out += _event(uid, f"Series {n}", lines)
+        if rng.random() < 0.3:  # one occurrence moved by an hour
+            moved = start + timedelta(days=step)
+            out += _event(uid, f"Series {n} (moved)", [f"RECURRENCE-ID;TZID={ZONE}:{_stamp(moved)}",
+                                                      f"DTSTART;TZID={ZONE}:{_stamp(moved + timedelta(hours=1))}",
+                                                      f"DTEND;TZID={ZONE}:{_stamp(end + timedelta(days=step, hours=1))}"])
+    return out
+
+
+def calendar(count: int, seed: int = 7) -> str:
+    head = ["BEGIN:VCALENDAR", "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", "VERSION:2.0",
+            "METHOD:PUBLISH", "X-WR-CALNAME:Shared calendar export"]
+    return "\r\n".join(head) + "\r\n" + VTIMEZONE + "\r\n".join(events(count, seed)) + "\r\nEND:VCALENDAR\r\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(calendar(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
