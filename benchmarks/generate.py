@@ -65,8 +65,8 @@ def events(count: int, seed: int = 7) -> list[str]:
         if freq == "WEEKLY":
             rule += ";BYDAY=" + ",".join(sorted(rng.sample(WEEKDAYS, rng.randint(1, 3)), key=WEEKDAYS.index))
             rule += f";INTERVAL={rng.choice([1, 1, 2])}"
-        rule += rng.choice([f";COUNT={rng.randint(5, 60)}", f";UNTIL={_stamp(start + timedelta(days=rng.randint(30, 700)))}Z",
-                            ""])
+        until = start + timedelta(days=rng.randint(30, 700))
+        rule += rng.choice([f";COUNT={rng.randint(5, 60)}", f";UNTIL={_stamp(until)}Z", ""])
         lines.append(rule)
         step = {"WEEKLY": 7, "DAILY": 1, "MONTHLY": 30}[freq]
         for k in rng.sample(range(1, 20), rng.randint(0, 3)):
@@ -74,9 +74,10 @@ def events(count: int, seed: int = 7) -> list[str]:
         out += _event(uid, f"Series {n}", lines)
         if rng.random() < 0.3:  # one occurrence moved by an hour
             moved = start + timedelta(days=step)
+            moved_end = end + timedelta(days=step, hours=1)
             out += _event(uid, f"Series {n} (moved)", [f"RECURRENCE-ID;TZID={ZONE}:{_stamp(moved)}",
                                                       f"DTSTART;TZID={ZONE}:{_stamp(moved + timedelta(hours=1))}",
-                                                      f"DTEND;TZID={ZONE}:{_stamp(end + timedelta(days=step, hours=1))}"])
+                                                      f"DTEND;TZID={ZONE}:{_stamp(moved_end)}"])
     return out
 
 

@@ -1,0 +1,75 @@
+"""Speed and memory against the parser's own floor, all from one run on this machine.
+
+Run: .venv/bin/python benchmarks/speed.py [SIZE ...]        (default sizes: 1000 5000 20000)
+
+For each size it generates an Outlook-style calendar (benchmarks/generate.py) and measures, each in a fresh process:
+the floor (icalendar parsing alone), `pbxcal convert` end to end for both targets (verification included), and
+their ratios. Then `pbxcal --help` against a bare interpreter, and `pbxcal convert holidays:US` against the
+holidays package's own exporter. Budgets (issue 7): convert <= 1.5x the floor's time and <= 2x its peak memory at
+20k events; --help <= 0.15 s over a bare interpreter; holidays no slower than holidays-ics.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+PYTHON = sys.executable
+WINDOW = ["--from", "2026-01-01", "--until", "2031-01-01"]
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one command, run to completion in its own process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 3):
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best(command: list[str], runs: int) -> tuple[float, float]:
+    results = [measure(command) for _ in range(runs)]
+    return min(r[0] for r in results), min(r[1] for r in results)
+
+
+def main() -> int:
+    sizes = [int(s) for s in sys.argv[1:]] or [1000, 5000, 20000]
+    pbxcal = [PYTHON, "-m", "pbxcal.cli"]
+    print("| events | parse floor s | floor MiB | target | convert s | MiB | time ratio | memory ratio |")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"calendar-{size}.ics"
+            path.write_text(subprocess.run([PYTHON, str(HERE / "generate.py"), str(size)], check=True,
+                                           capture_output=True, text=True).stdout)
+            floor = best([PYTHON, "-c", f"import icalendar; icalendar.Calendar.from_ical(open({str(path)!r}).read())"],
+                         1 if size > 5000 else 2)
+            for target in ("netsapiens", "telphin"):
+                spent = measure([*pbxcal, "convert", str(path), "--to", target, *WINDOW, "--timezone", "Europe/Berlin",
+                                 "--max-entries", "10000000", "--max-occurrences", "100000000", "-o", os.devnull])
+                print(f"| {size} | {floor[0]:.2f} | {floor[1]:.0f} | {target} | {spent[0]:.2f} | {spent[1]:.0f} | "
+                      f"{spent[0] / floor[0]:.1f}x | {spent[1] / floor[1]:.1f}x |")
+    bare = best([PYTHON, "-c", "pass"], 5)[0]
+    helped = best([*pbxcal, "--help"], 5)[0]
+    print(f"\n`pbxcal --help`: {helped:.3f} s; bare interpreter {bare:.3f} s; difference {helped - bare:.3f} s")
+    ours = best([*pbxcal, "convert", "holidays:US", "--years", "2026-2035", "--to", "netsapiens"], 3)[0]
+    exporter = shutil.which("holidays-ics", path=str(Path(PYTHON).parent)) or shutil.which("holidays-ics")
+    if exporter:
+        with tempfile.TemporaryDirectory() as folder:
+            theirs = best([exporter, "US", "-y", "2026-2035", "-o", str(Path(folder) / "us.ics")], 3)[0]
+        print(f"`pbxcal convert holidays:US --years 2026-2035`: {ours:.3f} s; `holidays-ics US -y 2026-2035`: "
+              f"{theirs:.3f} s; ratio {ours / theirs:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
