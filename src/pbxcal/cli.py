@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .clients import get_client
+from .clients.http import ConnectOptions
 from .convert import Options, convert, load, verify
 from .describe import describe
 from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
@@ -24,6 +26,7 @@ from .readers.holidays import countries, country_info
 from .readers.ics import check_zone
 from .readers.platform import load_body
 from .targets import TARGETS, detect_target, get_target
+from .upload import download, load_backup, restore, upload
 
 DEFAULT_YEARS = 3
 YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -309,6 +312,106 @@ def countries_command(code: str | None) -> None:
         click.echo(f"subdivisions ({len(subdivisions)}; use holidays:{info['code']}-CODE):")
         for sub_code, sub_name in subdivisions.items():
             click.echo(f"  {sub_code}  {sub_name}".rstrip())
+        return 0
+
+    _run(action)
+
+
+def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Where a platform is: server and domain/user (NetSapiens) or client id (Telphin), and how to talk to it."""
+    decorators = [
+        click.option("--server", required=True, metavar="https://HOST", help="The platform's API host."),
+        click.option("--domain", default="~", show_default=True, help="NetSapiens domain (~: the token's own)."),
+        click.option("--user", help="NetSapiens user, for a user timeframe (default: a domain timeframe)."),
+        click.option("--client-id", default="@me", show_default=True, help="Telphin client id."),
+        click.option("--token-file", type=click.Path(dir_okay=False), help="A file holding a bearer token or key."),
+        click.option("--retries", type=click.IntRange(0), default=4, show_default=True,
+                     help="Retries on 429, 5xx and timeouts, with backoff."),
+        click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
+                     help="Seconds to wait for each answer."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
+    options = ConnectOptions(server=kwargs["server"], domain=kwargs["domain"], user=kwargs["user"],
+                             client_id=kwargs["client_id"], token_file=kwargs["token_file"],
+                             environ=dict(os.environ), dry_run=dry_run, retries=kwargs["retries"],
+                             timeout=kwargs["timeout"], say=lambda text: click.echo(text, err=True))
+    remote = get_client(target).connect(options)
+    remote.authenticate()  # a dry run still reads, to tell create from replace from unchanged
+    return remote
+
+
+@main.command("upload")
+@click.argument("body_path", metavar="BODY.json", required=False)
+@click.option("--to", "target", type=click.Choice(["netsapiens", "telphin"]),
+              help="The platform (default: told by the body's shape, or the backup's).")
+@remote_options
+@click.option("--restore", "backup", metavar="BACKUP.json", help="Put a backed-up object back instead.")
+@click.option("--backup-dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Where backups of replaced objects go.")
+@click.option("--dry-run", is_flag=True,
+              help="Read what is there, print each changing request (method, URL, body), send none of them.")
+def upload_command(body_path: str | None, target: str | None, backup: str | None, backup_dir: str, dry_run: bool,
+                   **kwargs: Any) -> None:
+    """Upload BODY.json by name: create it, replace it (after a backup) or leave it unchanged.
+
+    Credentials come from the environment (NS_API_KEY, or NS_CLIENT_ID, NS_CLIENT_SECRET, NS_USERNAME and
+    NS_PASSWORD; TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET) or --token-file, never from the command line.
+
+    \b
+    Examples:
+      pbxcal upload closures.json --server https://pbx.example.com --domain example.com
+      pbxcal upload --restore pbxcal-backup-netsapiens-Closures-20261123T101010Z.json --server https://pbx.example.com
+    """
+
+    def action() -> int:
+        if (body_path is None) == (backup is None):
+            raise BadInputError("give either BODY.json or --restore BACKUP.json")
+        if backup:
+            record = load_backup(backup)
+            location = record["location"]
+            name = target or location["platform"]
+            merged = {**kwargs, "domain": location.get("domain", kwargs["domain"]),
+                      "user": location.get("user", kwargs["user"]),
+                      "client_id": location.get("client_id", kwargs["client_id"])}
+            remote = _connect(name, merged, dry_run)
+            outcome = restore(remote, record, Path(backup_dir))
+        else:
+            body = load_body(body_path, 50 * 1024 * 1024)
+            module = get_target(target) if target else detect_target(body)
+            if module is None:
+                raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
+            remote = _connect(module.NAME, kwargs, dry_run)
+            outcome = upload(remote, body, Path(backup_dir))
+        _say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
+        if outcome.backup:
+            _say(f"backup of the previous version: {outcome.backup} (pbxcal upload --restore {outcome.backup})")
+        return 0
+
+    _run(action)
+
+
+@main.command("download")
+@click.option("--platform", "target", required=True, type=click.Choice(["netsapiens", "telphin"]),
+              help="The platform to read from.")
+@remote_options
+@click.option("--name", help="The timeframe / interval name (default: all of them, as a list).")
+@click.option("-o", "--output", metavar="FILE", help="Write the JSON here instead of stdout.")
+def download_command(target: str, name: str | None, output: str | None, **kwargs: Any) -> None:
+    """Write what the platform holds: one timeframe or interval by name, or all of them.
+
+    \b
+    Example:
+      pbxcal download --platform netsapiens --server https://pbx.example.com --domain example.com --name Closures
+    """
+
+    def action() -> int:
+        remote = _connect(target, kwargs)
+        _write_json(download(remote, name), output)
         return 0
 
     _run(action)

@@ -7,6 +7,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_STRICT = 3
+EXIT_REMOTE = 4
 
 
 class PbxcalError(Exception):
@@ -45,6 +46,17 @@ class LimitExceededError(BadInputError):
     """Input or output exceeds a safety limit; the message names the flag that raises it."""
 
 
+class RemoteError(PbxcalError):
+    """A platform refused a request or did not answer; `unknown` means its state after the request is not known."""
+
+    exit_status = EXIT_REMOTE
+
+    def __init__(self, reason: str, *, unknown: bool = False, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.unknown = unknown
+        self.status = status
+
+
 class VerificationError(PbxcalError):
     """A written body is not active exactly when its source is."""
 
@@ -55,11 +67,13 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_FAILED",
     "EXIT_OK",
+    "EXIT_REMOTE",
     "EXIT_STRICT",
     "AmbiguousBodyError",
     "BadInputError",
     "LimitExceededError",
     "PbxcalError",
+    "RemoteError",
     "UnknownTargetError",
     "VerificationError",
 ]

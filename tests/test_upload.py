@@ -1,0 +1,116 @@
+"""Uploads against fake NetSapiens and Telphin servers on 127.0.0.1: idempotent by name, backups that restore the
+exact previous object, retries through injected faults, dry runs, and no secret ever printed."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakes import NS_KEY, NS_SECRETS, TP_SECRETS, FakeServer, Fault, NetSapiensApi, TelphinApi
+
+from pbxcal.cli import main
+
+SECRETS = [NS_KEY, *NS_SECRETS.values(), *TP_SECRETS.values()]
+NS_ENV = {"NS_API_KEY": NS_KEY}
+NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_SECRETS["client_secret"],
+                "NS_USERNAME": NS_SECRETS["username"], "NS_PASSWORD": NS_SECRETS["password"]}
+TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
+
+
+def run(*args, env=None):
+    result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+    for secret in SECRETS:
+        assert secret not in result.stdout and secret not in result.stderr
+    return result
+
+
+def body(tmp_path: Path, target: str, years: str, name: str) -> Path:
+    extra = ["--timezone", "Europe/Berlin"] if target == "telphin" else []
+    result = run("convert", "holidays:DE", "--years", years, "--to", target, "--name", name, *extra)
+    assert result.exit_code == 0, result.stderr
+    path = tmp_path / f"{target}-{years}.json"
+    path.write_text(result.stdout)
+    return path
+
+
+PLATFORMS = [
+    ("netsapiens", NetSapiensApi, NS_ENV, ["--domain", "example.com"]),
+    ("netsapiens", NetSapiensApi, NS_OAUTH_ENV, ["--domain", "example.com", "--user", "1001"]),
+    ("telphin", TelphinApi, TP_ENV, []),
+]
+
+
+@pytest.mark.parametrize(("target", "api", "env", "where"), PLATFORMS)
+def test_upload_is_idempotent_by_name_and_restore_puts_back_the_exact_object(tmp_path, target, api, env, where):
+    first, second = body(tmp_path, target, "2026-2027", "Holidays"), body(tmp_path, target, "2026-2028", "Holidays")
+    with FakeServer(api()) as fake:
+        common = ["--server", fake.url, *where, "--backup-dir", tmp_path / "backups", "--retries", "1"]
+        created = run("upload", first, *common, env=env)
+        assert created.exit_code == 0, created.stderr and "created: 'Holidays'" in created.stderr
+        assert len(fake.state.store) == 1
+        before = json.loads(json.dumps(next(iter(fake.state.store.values()))))
+        again = run("upload", first, *common, env=env)
+        assert "unchanged: 'Holidays'" in again.stderr and len(fake.state.store) == 1
+        replaced = run("upload", second, *common, env=env)
+        assert "replaced: 'Holidays'" in replaced.stderr and len(fake.state.store) == 1
+        [backup] = (tmp_path / "backups").glob("pbxcal-backup-*.json")
+        assert json.loads(backup.read_text())["saved"] == before
+        restored = run("upload", "--restore", backup, "--server", fake.url, "--backup-dir", tmp_path / "b2", env=env)
+        assert restored.exit_code == 0, restored.stderr
+        after = next(iter(fake.state.store.values()))
+        key = "timeframe-specific-dates-array" if target == "netsapiens" else "conditions"
+        strip = ("timeframe-id",) if target == "netsapiens" else ()
+        assert [{k: v for k, v in e.items() if k not in strip} for e in after[key]] == [
+            {k: v for k, v in e.items() if k not in strip} for e in before[key]]
+        listed = run("download", "--platform", target, "--server", fake.url, *where, "--name", "Holidays", env=env)
+        assert json.loads(listed.stdout)[key] == after[key]
+
+
+@pytest.mark.parametrize(("target", "api", "env", "where"), [PLATFORMS[0], PLATFORMS[2]])
+def test_faults_are_retried_and_a_failed_replace_leaves_the_previous_version_and_a_backup(tmp_path, target, api, env,
+                                                                                           where):
+    first, second = body(tmp_path, target, "2026-2027", "Closures"), body(tmp_path, target, "2026-2028", "Closures")
+    with FakeServer(api()) as fake:
+        common = ["--server", fake.url, *where, "--backup-dir", tmp_path, "--retries", "2", "--timeout", "0.5"]
+        fake.state.faults = [Fault("GET", "", "429"), Fault("POST", "", "500"), Fault("GET", "", "drop")]
+        assert run("upload", first, *common, env=env).exit_code == 0
+        fake.state.faults = [Fault("GET", "", "slow")]
+        fake.state.slow_seconds = 1.0
+        assert "unchanged" in run("upload", first, *common, env=env).stderr
+        before = json.loads(json.dumps(next(iter(fake.state.store.values()))))
+        fake.state.faults = [Fault("PUT", "", "500", times=10)]
+        failed = run("upload", second, *common, env=env)
+        assert failed.exit_code == 4
+        assert "failed" in failed.stderr and "--restore" in failed.stderr and "HTTP 500" in failed.stderr
+        assert next(iter(fake.state.store.values())) == before
+        assert len(list(tmp_path.glob("pbxcal-backup-*.json"))) == 1
+
+
+def test_dry_run_prints_requests_and_sends_nothing_that_changes(tmp_path):
+    path = body(tmp_path, "netsapiens", "2026", "Dry")
+    with FakeServer(NetSapiensApi()) as fake:
+        result = run("upload", path, "--server", fake.url, "--domain", "example.com", "--dry-run", env=NS_ENV)
+        assert result.exit_code == 0 and "dry run: POST" in result.stderr and "would create" in result.stderr
+        assert fake.state.store == {} and all(m == "GET" for m, _ in fake.state.requests)
+
+
+@pytest.mark.parametrize(("env", "words"), [
+    ({}, "no NetSapiens credentials"),
+    ({"NS_API_KEY": "nsd_wrong"}, "HTTP 401: Authentication Required"),
+    ({**NS_OAUTH_ENV, "NS_PASSWORD": "wrong"}, "HTTP 401"),
+])
+def test_auth_failures_are_one_line_without_secrets(tmp_path, env, words):
+    path = body(tmp_path, "netsapiens", "2026", "Auth")
+    with FakeServer(NetSapiensApi()) as fake:
+        result = run("upload", path, "--server", fake.url, "--retries", "0", env={"NS_API_KEY": "", **env})
+        assert result.exit_code == 4 and words in result.stderr
+        assert result.stderr.count("\n") == 1 and "wrong" not in result.stderr
+
+
+def test_validation_errors_carry_the_servers_message(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"name": "Bad", "timezone": "Europe/Berlin",
+                                "conditions": [{"start_dow": 2, "end_dow": None}]}))
+    with FakeServer(TelphinApi()) as fake:
+        result = run("upload", path, "--server", fake.url, "--retries", "0", env=TP_ENV)
+        assert result.exit_code == 4 and "HTTP 400" in result.stderr and "pairs" in result.stderr
