@@ -53,8 +53,8 @@ def test_converts_exactly_or_fails_with_one_line(path, target, tmp_path):
         return  # skipped or rounded items differ from the raw reference by design; convert verified the rest
     module = get_target(target)
     body = json.loads(result.stdout)
-    zone = body.get("timezone") or next((m.split("time zone ")[1].split(" ")[0] for m in result.stderr.splitlines()
-                                         if "time zone " in m), None)
+    chosen = re.search(r"time zone (\S+) \(from ", result.stderr)
+    zone = body.get("timezone") or (chosen[1] if chosen else None)
     text = decode(path.read_bytes())
     if "BEGIN:VCALENDAR" not in text:
         return  # a bare VEVENT file: the reference cannot read it; convert verified it

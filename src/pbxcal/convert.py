@@ -69,7 +69,11 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
         expected = series.spans(window.span)
         if not expected:
             continue
-        chosen = next((c for c in target.candidates(series, window) if target.spans(c, window) == expected), None)
+        proposals = target.candidates(series, window)
+        if series.rule.freq is Freq.ONCE:  # one-offs are exact by construction; the whole body is checked below
+            chosen = next(proposals, None)
+        else:
+            chosen = next((c for c in proposals if target.spans(c, window) == expected), None)
         if chosen is None:
             chosen = [entry for span in expected for entry in target.once(span)]
             reason = f"no exact {target.NAME} form for this rule in the window; expanded"

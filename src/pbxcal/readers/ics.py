@@ -10,6 +10,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import icalendar
 import recurring_ical_events
+import x_wr_timezone
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from ..errors import BadInputError, LimitExceededError
@@ -338,6 +340,50 @@ def _remove(calendar: icalendar.Component, event: icalendar.Component) -> None:
             component.subcomponents = [c for c in component.subcomponents if c is not event]
 
 
+RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXRULE", "EXDATE", "RECURRENCE-ID")
+
+
+@dataclass(frozen=True)
+class PlainOccurrence:
+    """The one occurrence of an event with no recurrence, shaped like recurring_ical_events' occurrences."""
+
+    uid: str
+    start: date | datetime
+    end: date | datetime
+    component: icalendar.Event
+
+    def as_component(self, _keep: bool) -> icalendar.Event:
+        return self.component
+
+
+def split_plain(calendar: icalendar.Calendar) -> tuple[list[PlainOccurrence], icalendar.Calendar]:
+    """Events that are their own only occurrence, and a calendar of the rest for recurring_ical_events.
+
+    Most events in an export never recur; reading them directly skips the expander's per-series work. X-WR-TIMEZONE
+    is applied first, exactly as recurring_ical_events.of() would.
+    """
+    calendar = x_wr_timezone.to_standard(calendar)
+    events = list(calendar.walk("VEVENT"))
+    per_uid = Counter(str(e.get("UID")) for e in events)
+    plain = [e for e in events
+             if per_uid[str(e.get("UID"))] == 1 and not any(p in e for p in RECURRENCE_PROPERTIES)]
+    if not plain:
+        return [], calendar
+    chosen = {id(e) for e in plain}
+    rest = icalendar.Calendar()
+    for key, value in calendar.items():
+        rest[key] = value
+    rest.subcomponents = [c for c in calendar.subcomponents if id(c) not in chosen]
+    return [PlainOccurrence(str(e["UID"]), e.start, e.end, e) for e in plain], rest
+
+
+def _plain_between(plain: list[PlainOccurrence], first: datetime, until: datetime) -> Iterator[PlainOccurrence]:
+    low, high = _comparable(first), _comparable(until)
+    for occurrence in plain:
+        if _comparable(occurrence.end) > low and _comparable(occurrence.start) < high:
+            yield occurrence
+
+
 def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
     """The calendar's series; when the whole cannot be built, each UID alone, skipping those that fail."""
     try:
@@ -422,7 +468,10 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for calendar in calendars:
-                series = _series(calendar, items)
+                plain, rest = split_plain(calendar)
+                _collect(spec, _plain_between(plain, first, until), items, zone, options.max_occurrences, seen,
+                         cancelled)
+                series = _series(rest, items)
                 found = _occurrences(series, items, first, until)
                 _collect(spec, found, items, zone, options.max_occurrences, seen, cancelled)
                 if open_uids:
