@@ -92,3 +92,14 @@ def test_default_window_is_three_years_from_this_january():
 def test_console_script_runs_without_traceback():
     result = subprocess.run([sys.executable, "-m", "pbxcal.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Exit status" in result.stdout
+
+
+def test_to_ics_writes_rrules_that_verify_and_read_back_as_a_source(tmp_path):
+    result = run("convert", "holidays:US", "--years", "2026-2028", "--to", "ics", "--timezone", "America/New_York")
+    assert result.exit_code == 0 and result.stdout.startswith("BEGIN:VCALENDAR")
+    assert "RRULE:FREQ=YEARLY;UNTIL=20281123;BYDAY=+4TH;BYMONTH=11" in result.stdout.replace("\r\n", "\n")
+    path = tmp_path / "holidays.ics"
+    path.write_text(result.stdout)
+    assert run("verify", str(path), "holidays:US", *YEARS).exit_code == 0
+    back = run("convert", str(path), "--to", "telphin", *YEARS, "--timezone", "America/New_York")
+    assert back.exit_code == 0, back.stderr

@@ -13,7 +13,8 @@ from pbxcal.errors import UnknownTargetError
 from pbxcal.targets import TARGETS, get_target
 
 ROOT = Path(__file__).parent.parent
-TARGET_API = ("NAME", "CLOCK", "HAS_ZONE", "detect", "candidates", "once", "finish", "body", "entries", "read", "spans")
+TARGET_API = ("NAME", "CLOCK", "HAS_ZONE", "detect", "candidates", "once", "finish", "body", "entries", "read", "spans",
+              "zone_of", "describe")
 
 
 def test_every_target_module_is_registered_and_exposes_the_same_names():

@@ -76,7 +76,7 @@ def events(draw) -> tuple[str, str | None]:
     return "\r\n".join(lines) + "\r\n", zone
 
 
-@pytest.mark.parametrize("target_name", ["netsapiens", "telphin"])
+@pytest.mark.parametrize("target_name", ["netsapiens", "telphin", "ics"])
 @given(case=events(), target_zone=st.sampled_from([None, "Asia/Tokyo", "America/Los_Angeles"]))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_body_is_active_exactly_when_recurring_ical_events_says(tmp_path, target_name, case, target_zone):

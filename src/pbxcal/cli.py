@@ -115,7 +115,8 @@ def _run(action: Callable[[], int]) -> None:
 
 
 def _write_json(data: Any, path: str | None) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """JSON to stdout or a file; a body that is already text (iCalendar) is written as it is."""
+    text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if path in (None, "-"):
         click.echo(text, nl=False)
         return
@@ -201,13 +202,13 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
 
 
 @main.command("verify")
-@click.argument("body_path", metavar="BODY.json")
+@click.argument("body_path", metavar="BODY")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--to", "target", type=click.Choice(sorted(TARGETS), case_sensitive=False),
               help="The body's platform (default: told by its shape).")
 @window_options
 def verify_command(body_path: str, sources: tuple[str, ...], target: str | None, **kwargs: Any) -> None:
-    """Check that BODY.json is active exactly when SOURCES are, inside the window.
+    """Check that BODY (a .json body, or an .ics written by --to ics) is active exactly when SOURCES are.
 
     \b
     Example:
@@ -217,13 +218,13 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
     def action() -> int:
         try:
             text = sys.stdin.read() if body_path == "-" else Path(body_path).read_text(encoding="utf-8-sig")
-            body = json.loads(text)
+            body = text if "BEGIN:VCALENDAR" in text[:2000].upper() else json.loads(text)
         except OSError as error:
             raise BadInputError(f"cannot read: {error.strerror or error}", path=body_path) from None
         except json.JSONDecodeError as error:
             raise BadInputError(f"not JSON: {error.msg}", path=body_path, line=error.lineno) from None
-        if not isinstance(body, dict):
-            raise BadInputError("the body must be a JSON object", path=body_path)
+        if not isinstance(body, dict | str):
+            raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
         options = _options(kwargs)
         verify(body, list(sources), options, target)
         _say(f"verified: {body_path} matches the sources over {options.window}")

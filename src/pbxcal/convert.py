@@ -35,7 +35,7 @@ class Options:
 @dataclass
 class Conversion:
     target: ModuleType
-    body: dict[str, Any]
+    body: dict[str, Any] | str  # JSON for the PBX targets, iCalendar text for ics
     schedule: Schedule
     report: Report
     messages: list[str] = field(default_factory=list)
@@ -69,13 +69,13 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
         expected = series.spans(window.span)
         if not expected:
             continue
-        proposals = target.candidates(series, window)
+        proposals = target.candidates(series, window, zone=schedule.zone)
         if series.rule.freq is Freq.ONCE:  # one-offs are exact by construction; the whole body is checked below
             chosen = next(proposals, None)
         else:
             chosen = next((c for c in proposals if target.spans(c, window) == expected), None)
         if chosen is None:
-            chosen = [entry for span in expected for entry in target.once(span)]
+            chosen = [e for span in expected for e in target.once(span, zone=schedule.zone, name=series.name)]
             reason = f"no exact {target.NAME} form for this rule in the window; expanded"
             if series.rule.until is None:
                 reason += " to the window's end"
@@ -95,7 +95,7 @@ def differences(expected: list[Span], actual: list[Span]) -> list[str]:
     return lines
 
 
-def check(body: dict[str, Any], target: ModuleType, schedule: Schedule) -> None:
+def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) -> None:
     """Raise VerificationError unless the body is active exactly when the schedule is, inside its window."""
     actual = target.spans(target.entries(body), schedule.window)
     found = differences(schedule.active(), actual)
@@ -122,14 +122,15 @@ def convert(sources: list[str], target_name: str, options: Options) -> Conversio
     return Conversion(target, body, schedule, report, messages)
 
 
-def verify(body: dict[str, Any], sources: list[str], options: Options, target_name: str | None = None) -> Schedule:
+def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
+           target_name: str | None = None) -> Schedule:
     """Check a body someone wrote against the sources; returns the schedule it was compared with."""
     target = get_target(target_name) if target_name else detect_target(body)
     if target is None:
         from .errors import BadInputError
 
         raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
-    zone = options.zone or (body.get("timezone") if target.HAS_ZONE else None)
+    zone = options.zone or target.zone_of(body)
     schedule, _ = load(sources, target, replace(options, zone=zone))
     check(body, target, schedule)
     return schedule

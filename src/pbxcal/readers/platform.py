@@ -39,7 +39,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=spec)
     entries = target.entries(body)
     name = body.get("timeframe-name") or body.get("name")
-    zone = body.get("timezone") if target.HAS_ZONE else None
+    zone = target.zone_of(body)
 
     def expand(_zone: str | None, window: Window) -> list[Item]:
         horizon = Window(window.first, window.until + timedelta(days=LOOKAHEAD.days))

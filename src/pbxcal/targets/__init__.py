@@ -1,7 +1,8 @@
 """The registry of targets: platform name -> module holding its writer, reader and evaluator.
 
-Every target module exposes the same names: NAME, CLOCK, HAS_ZONE, detect(body), candidates(series, window),
-once(span), finish(entries), body(entries, name, zone), entries(body), read(body) and spans(entries, window).
+Every target module exposes the same names: NAME, CLOCK, HAS_ZONE, detect(body), candidates(series, window, zone),
+once(span, zone, name), finish(entries), body(entries, name, zone), entries(body), zone_of(body), read(body),
+describe(entry) and spans(entries, window).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ TARGETS: dict[str, str] = {
     "ns": "pbxcal.targets.netsapiens",
     "telphin": "pbxcal.targets.telphin",
     "ringme": "pbxcal.targets.telphin",
+    "ics": "pbxcal.targets.ics",
+    "ical": "pbxcal.targets.ics",
 }
 
 

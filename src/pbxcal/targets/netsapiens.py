@@ -134,7 +134,7 @@ def _anchored(rule: Rule, window: Window) -> tuple[list[date], Rule] | None:
     return None
 
 
-def candidates(series: Series, window: Window) -> Iterator[list[dict[str, str]]]:
+def candidates(series: Series, window: Window, zone: str | None = None) -> Iterator[list[dict[str, str]]]:
     """Entry lists that should reproduce the series natively; the caller keeps the first that evaluates exactly."""
     if not (series.whole_days or series.offset + series.length <= SECONDS_PER_DAY):
         return
@@ -170,7 +170,7 @@ def candidates(series: Series, window: Window) -> Iterator[list[dict[str, str]]]
     yield entries
 
 
-def once(span: Span) -> list[dict[str, str]]:
+def once(span: Span, zone: str | None = None, name: str = "") -> list[dict[str, str]]:
     """Exact one-off entries for a span: whole days in one entry, timed edges in their own (multi-day rule)."""
     pieces: list[Span] = []
     start = span.start
@@ -290,6 +290,11 @@ def read_entry(entry: dict[str, Any]) -> Series:
     return Series("", rule, start, length)
 
 
+def zone_of(body: dict[str, Any]) -> str | None:
+    """NetSapiens bodies carry no zone: they run on the domain's wall clock."""
+    return None
+
+
 def describe(entry: dict[str, Any]) -> str:
     """The entry in plain words."""
     return describe_series(read_entry(entry))
@@ -304,6 +309,21 @@ def spans(entry_list: list[dict[str, Any]], window: Window) -> list[Span]:
     return merge(s for entry in entry_list for s in read_entry(entry).spans(window.span))
 
 
-__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "TYPES", "body", "candidates", "describe", "detect", "entries",
-           "finish",
-           "once", "read", "read_entry", "spans"]
+__all__ = [
+    "CLOCK",
+    "FIELDS",
+    "HAS_ZONE",
+    "NAME",
+    "TYPES",
+    "body",
+    "candidates",
+    "describe",
+    "detect",
+    "entries",
+    "finish",
+    "once",
+    "read",
+    "read_entry",
+    "spans",
+    "zone_of",
+]

@@ -54,7 +54,7 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime(DATETIME_FORMAT)
 
 
-def once(span: Span) -> list[dict[str, Any]]:
+def once(span: Span, zone: str | None = None, name: str = "") -> list[dict[str, Any]]:
     return [_condition(start_datetime=span.start.strftime(DATETIME_FORMAT), end_datetime=_stamp(span.end))]
 
 
@@ -129,7 +129,7 @@ def _sched(rule: Rule, shift: int) -> list[dict[str, Any]] | None:
              "sched_active_days": len(run), "sched_skip_days": cycle - len(run)} for run in runs]
 
 
-def candidates(series: Series, window: Window) -> Iterator[list[dict[str, Any]]]:
+def candidates(series: Series, window: Window, zone: str | None = None) -> Iterator[list[dict[str, Any]]]:
     """Condition lists that should reproduce the series; the caller keeps the first that evaluates exactly."""
     rule = series.rule
     if rule.freq is Freq.ONCE:
@@ -346,10 +346,29 @@ def describe(condition: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def zone_of(body: dict[str, Any]) -> str | None:
+    return body.get("timezone") or None
+
+
 def read(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [_check(c) for c in entries(body)]
 
 
-__all__ = ["CLOCK", "FIELDS", "HAS_ZONE", "NAME", "body", "candidates", "condition_spans", "describe", "detect",
-           "dow",
-           "entries", "finish", "once", "read", "spans"]
+__all__ = [
+    "CLOCK",
+    "FIELDS",
+    "HAS_ZONE",
+    "NAME",
+    "body",
+    "candidates",
+    "condition_spans",
+    "describe",
+    "detect",
+    "dow",
+    "entries",
+    "finish",
+    "once",
+    "read",
+    "spans",
+    "zone_of",
+]
