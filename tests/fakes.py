@@ -101,7 +101,31 @@ def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
     return status, {"code": status, "message": message}
 
 
+def holiday_rows(country: str, year: int) -> list[dict[str, Any]]:
+    """Holiday API rows in the documented shape, made from the holidays package: an observed day is a
+    "(substitute)" row sharing its holiday's uuid, as in the docs' example; one observance is mixed in."""
+    import holidays
+
+    rows = []
+    found = holidays.country_holidays(country, years=year, language="en_US")
+    for day in sorted(d for d in found if d.year == year):
+        for name in found.get_list(day):
+            base = name.replace(" (observed)", "")
+            rows.append({"uuid": uuid.uuid5(uuid.NAMESPACE_URL, f"{country}/{base}").hex,
+                         "name": base + (" (substitute)" if base != name else ""), "description": "",
+                         "country": country.lower(), "date": int(day.strftime("%Y%m%d")),
+                         "type": ["National holiday"], "primary_type": "Federal Holiday", "locations": "All",
+                         "states": "All"})
+    rows.append({"uuid": uuid.uuid5(uuid.NAMESPACE_URL, "braille").hex, "name": "World Braille Day",
+                 "description": "", "country": country.lower(), "date": int(f"{year}0104"),
+                 "type": ["United Nations observance"], "primary_type": "Worldwide observance", "locations": "All",
+                 "states": "All"})
+    return rows
+
+
 class NetSapiensApi:
+    HOLIDAYS = re.compile(r"^/ns-api/v2/holidays/(?P<country>[A-Z]{2})(?:/(?P<region>[A-Z]{2}-[A-Z0-9]+))?/"
+                          r"(?P<year>\d{4})$")
     BASE = re.compile(r"^/ns-api/v2/domains/(?P<domain>[A-Za-z0-9._~-]+)(?:/users/(?P<user>[^/]+))?/timeframes"
                       r"(?:/(?P<id>[0-9a-f]+))?$")
 
@@ -132,6 +156,9 @@ class NetSapiensApi:
             return 200, {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
         if auth.removeprefix("Bearer ") not in state.tokens | {NS_KEY}:
             return _error(401, "Authentication Required")
+        holiday = self.HOLIDAYS.match(path)
+        if holiday and method == "GET":
+            return 200, holiday_rows(holiday["country"], int(holiday["year"]))
         match = self.BASE.match(path)
         if not match:
             return _error(404, "Record not found")

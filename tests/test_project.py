@@ -14,7 +14,7 @@ from pbxcal.targets import TARGETS, get_target
 
 ROOT = Path(__file__).parent.parent
 TARGET_API = ("NAME", "CLOCK", "HAS_ZONE", "detect", "candidates", "once", "finish", "body", "entries", "read", "spans",
-              "zone_of", "describe")
+              "zone_of", "describe", "remark")
 
 
 def test_every_target_module_is_registered_and_exposes_the_same_names():

@@ -114,3 +114,30 @@ def test_validation_errors_carry_the_servers_message(tmp_path):
     with FakeServer(TelphinApi()) as fake:
         result = run("upload", path, "--server", fake.url, "--retries", "0", env=TP_ENV)
         assert result.exit_code == 4 and "HTTP 400" in result.stderr and "pairs" in result.stderr
+
+
+def test_netsapiens_holiday_entries_from_saved_holiday_api_rows(tmp_path):
+    with FakeServer(NetSapiensApi()) as fake:
+        saved = run("download", "--platform", "netsapiens", "--server", fake.url, "--holidays", "US",
+                    "--years", "2026-2028", env=NS_ENV)
+    assert saved.exit_code == 0, saved.stderr
+    rows = tmp_path / "rows.json"
+    rows.write_text(saved.stdout)
+    report = tmp_path / "report.json"
+    result = run("convert", "holidays:US", "--years", "2026-2028", "--to", "netsapiens", "--holiday-data", rows,
+                 "--report", report)
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["timeframe-type"] == "custom"
+    named = {e["timeframe-holiday-name"] for e in body["timeframe-holiday-array"]}
+    # Holidays without a "(substitute)" row sharing their uuid become holiday entries ...
+    assert {"Thanksgiving Day", "Labor Day", "Memorial Day"} <= named
+    # ... the others stay specific dates, and the report says why.
+    assert "Christmas Day" not in named
+    reasons = {i["name"]: i["reason"] for i in json.loads(report.read_text())["items"]}
+    assert "no Holiday API row" in reasons["Christmas Day"]
+    path = tmp_path / "body.json"
+    path.write_text(result.stdout)
+    assert run("verify", path, "holidays:US", "--years", "2026-2028", "--holiday-data", rows).exit_code == 0
+    unread = run("verify", path, "holidays:US", "--years", "2026-2028")
+    assert unread.exit_code == 2 and "--holiday-data" in unread.stderr

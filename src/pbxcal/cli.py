@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from .clients.http import ConnectOptions
 from .convert import Options, convert, load, verify
 from .describe import describe
 from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
+from .holiday_api import load_rows
 from .model import Window
 from .preview import year_view
 from .readers import ReadOptions
@@ -76,6 +77,10 @@ def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
                      help="Refuse input files larger than this."),
         click.option("--max-occurrences", type=click.IntRange(1), default=200_000, show_default=True,
                      help="Refuse calendars expanding to more occurrences in the window."),
+        click.option("--holiday-data", metavar="FILE",
+                     help="Saved NetSapiens Holiday API rows (pbxcal download --holidays): with them, NetSapiens "
+                          "bodies use holiday entries where a row matches exactly."),
+        click.option("--holiday-region", default="", help="The region those rows were fetched for, e.g. US-CA."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -93,7 +98,8 @@ def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
         assume_timezone=kwargs["assume_timezone"] and check_zone(kwargs["assume_timezone"]),
     )
     window = window_from(kwargs["first"], kwargs["until"], kwargs["years"])
-    return Options(window=window, zone=kwargs["zone"], read=read, **extra)
+    rows = load_rows(kwargs["holiday_data"], kwargs["holiday_region"]) if kwargs.get("holiday_data") else None
+    return Options(window=window, zone=kwargs["zone"], read=read, holiday_rows=rows, **extra)
 
 
 def _run(action: Callable[[], int]) -> None:
@@ -261,7 +267,7 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
         shown = year or date.today().year
         # Rules are read over a few years around the one shown, so yearly rules show as rules.
         flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
-                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
+                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000, "holiday_data": None}
         options = _options(flags)
         spans, lines = preview_data(list(inputs), options, shown)
         use = _use_colour(colour)
@@ -401,17 +407,29 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
               help="The platform to read from.")
 @remote_options
 @click.option("--name", help="The timeframe / interval name (default: all of them, as a list).")
+@click.option("--holidays", "holiday_code", metavar="CC[-REGION]",
+              help="NetSapiens only: save Holiday API rows for this country or region instead (use with --years).")
+@click.option("--years", metavar="YYYY[-YYYY]", help="The years of Holiday API rows to fetch.")
 @click.option("-o", "--output", metavar="FILE", help="Write the JSON here instead of stdout.")
-def download_command(target: str, name: str | None, output: str | None, **kwargs: Any) -> None:
-    """Write what the platform holds: one timeframe or interval by name, or all of them.
+def download_command(target: str, name: str | None, holiday_code: str | None, years: str | None,
+                     output: str | None, **kwargs: Any) -> None:
+    """Write what the platform holds: one timeframe or interval by name, all of them, or Holiday API rows.
 
     \b
-    Example:
+    Examples:
       pbxcal download --platform netsapiens --server https://pbx.example.com --domain example.com --name Closures
+      pbxcal download --platform netsapiens --server https://pbx.example.com --holidays US-CA --years 2026-2028
     """
 
     def action() -> int:
         remote = _connect(target, kwargs)
+        if holiday_code:
+            if target != "netsapiens":
+                raise BadInputError("--holidays reads the NetSapiens Holiday API only")
+            window = window_from(None, None, years or None)
+            span = range(window.first.year, (window.until - timedelta(days=1)).year + 1)
+            _write_json(get_client(target).holidays(remote, holiday_code, span), output)
+            return 0
         _write_json(download(remote, name), output)
         return 0
 

@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import Any
 
 from .errors import LimitExceededError, VerificationError
+from .holiday_api import ROWS, HolidayRows
 from .model import Freq, Schedule, Window
 from .normalize import build_schedule
 from .readers import ReadOptions, open_source
@@ -30,6 +31,7 @@ class Options:
     open_ended: bool = False
     max_entries: int = 5000
     progress: Callable[[int, int], None] | None = None  # called as (done, total) while writing
+    holiday_rows: HolidayRows | None = None  # NetSapiens Holiday API rows: write holiday-type entries
 
 
 @dataclass
@@ -84,6 +86,9 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
             report.one_off(series, len(chosen))
         else:
             report.native(series, len(chosen))
+        remark = target.remark(series, chosen)
+        if remark:
+            report.note(series, remark)
         written.extend(chosen)
     return target.finish(written)
 
@@ -111,6 +116,14 @@ def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) ->
 def convert(sources: list[str], target_name: str, options: Options) -> Conversion:
     """Read sources, write the target's body, and verify it; raises PbxcalError subclasses on failure."""
     target = get_target(target_name)
+    token = ROWS.set(options.holiday_rows)
+    try:
+        return _convert(sources, target, options)
+    finally:
+        ROWS.reset(token)
+
+
+def _convert(sources: list[str], target: ModuleType, options: Options) -> Conversion:
     schedule, messages = load(sources, target, options)
     report = Report(schedule.items)
     entries = write(schedule, target, report, options.progress)
@@ -131,8 +144,12 @@ def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
 
         raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
     zone = options.zone or target.zone_of(body)
-    schedule, _ = load(sources, target, replace(options, zone=zone))
-    check(body, target, schedule)
+    token = ROWS.set(options.holiday_rows)
+    try:
+        schedule, _ = load(sources, target, replace(options, zone=zone))
+        check(body, target, schedule)
+    finally:
+        ROWS.reset(token)
     return schedule
 
 

@@ -72,6 +72,10 @@ class Report:
             outcome.expanded_entries += entries
             outcome.reasons.append(reason)
 
+    def note(self, series: Series, text: str) -> None:
+        for outcome in self._for(series):
+            outcome.reasons.append(text)
+
     @property
     def lossy(self) -> list[Outcome]:
         """Outcomes that --strict refuses: anything approximated or skipped."""

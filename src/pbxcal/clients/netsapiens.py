@@ -76,6 +76,17 @@ class Remote:
         return current.get("timeframe-type") == body.get("timeframe-type") and key(current) == key(body)
 
 
+def holidays(remote: Remote, code: str, years: range) -> list[dict[str, Any]]:
+    """Holiday API rows for a country or region ('US' or 'US-CA'), for every year, as one list."""
+    country = code.split("-")[0].upper()
+    path = f"{country}/{code.upper()}" if "-" in code else country
+    rows: list[dict[str, Any]] = []
+    for year in years:
+        answer = remote.http.request("GET", f"{remote.api}/holidays/{path}/{year}")
+        rows.extend(r for r in answer or [] if isinstance(r, dict))
+    return rows
+
+
 def _writable(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry without the read-only fields a GET returns."""
     return {f: entry.get(f, "") for f in target.FIELDS}
@@ -85,4 +96,4 @@ def connect(options: ConnectOptions) -> Remote:
     return Remote(options)
 
 
-__all__ = ["Remote", "connect"]
+__all__ = ["Remote", "connect", "holidays"]

@@ -97,6 +97,10 @@ def once(span: Span, zone: str | None = None, name: str = "") -> list[icalendar.
     return [_event(name, start, end)]
 
 
+def remark(series: Series, chosen: list[Any]) -> str | None:
+    return None
+
+
 def finish(entries: list[icalendar.Event]) -> list[icalendar.Event]:
     return entries
 
@@ -163,5 +167,20 @@ def read(body: str) -> list[icalendar.Event]:
     return entries(body)
 
 
-__all__ = ["CLOCK", "HAS_ZONE", "NAME", "body", "candidates", "describe", "detect", "entries", "finish", "once",
-           "read", "recurrence", "spans", "zone_of"]
+__all__ = [
+    "CLOCK",
+    "HAS_ZONE",
+    "NAME",
+    "body",
+    "candidates",
+    "describe",
+    "detect",
+    "entries",
+    "finish",
+    "once",
+    "read",
+    "recurrence",
+    "remark",
+    "spans",
+    "zone_of",
+]

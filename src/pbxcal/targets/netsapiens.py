@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import holiday_api
 from ..describe import describe as describe_series
 from ..errors import AmbiguousBodyError, BadInputError
 from ..model import (
@@ -135,7 +136,13 @@ def _anchored(rule: Rule, window: Window) -> tuple[list[date], Rule] | None:
 
 
 def candidates(series: Series, window: Window, zone: str | None = None) -> Iterator[list[dict[str, str]]]:
-    """Entry lists that should reproduce the series natively; the caller keeps the first that evaluates exactly."""
+    """Entry lists that should reproduce the series natively; the caller keeps the first that evaluates exactly.
+
+    With Holiday API rows in context (--netsapiens-type holiday), a matching holiday entry comes first.
+    """
+    rows = holiday_api.ROWS.get()
+    if rows is not None:
+        yield from holiday_api.candidates(series, window, rows)
     if not (series.whole_days or series.offset + series.length <= SECONDS_PER_DAY):
         return
     rule = series.rule
@@ -192,19 +199,40 @@ def once(span: Span, zone: str | None = None, name: str = "") -> list[dict[str, 
 
 
 def finish(entries: list[dict[str, str]]) -> list[dict[str, str]]:
-    unique: dict[tuple[str, ...], dict[str, str]] = {tuple(e[f] for f in FIELDS): e for e in entries}
+    unique: dict[tuple[tuple[str, str], ...], dict[str, str]] = {tuple(sorted(e.items())): e for e in entries}
     return list(unique.values())
 
 
+def remark(series: Series, chosen: list[dict[str, str]]) -> str | None:
+    """What the report should add: a holiday the Holiday API rows did not match."""
+    if holiday_api.ROWS.get() is not None and not any(holiday_api.is_holiday(e) for e in chosen):
+        return "no Holiday API row has exactly these dates; written as specific dates"
+    return None
+
+
 def body(entries: list[dict[str, str]], name: str, zone: str | None) -> dict[str, Any]:
-    return {"synchronous": "yes", "timeframe-name": name, "timeframe-type": "specific-dates", ARRAY: entries}
+    holidays = [e for e in entries if holiday_api.is_holiday(e)]
+    dates = [e for e in entries if not holiday_api.is_holiday(e)]
+    if not holidays:
+        return {"synchronous": "yes", "timeframe-name": name, "timeframe-type": "specific-dates", ARRAY: dates}
+    kind = "custom" if dates else "holiday"
+    arrays = {holiday_api.ARRAY: holidays, **({ARRAY: dates} if dates else {})}
+    return {"synchronous": "yes", "timeframe-name": name, "timeframe-type": kind, **arrays}
+
+
+READABLE_ARRAYS = {"specific-dates": (ARRAY,), "holiday": (holiday_api.ARRAY,),
+                   "custom": (holiday_api.ARRAY, ARRAY)}
 
 
 def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
     kind = body.get("timeframe-type", "specific-dates")
-    if kind != "specific-dates" or not isinstance(body.get(ARRAY, []), list):
-        raise BadInputError(f"NetSapiens timeframe type {kind!r} is not supported here (only specific-dates)")
-    return list(body.get(ARRAY, []))
+    if kind not in READABLE_ARRAYS or body.get("timeframe-days-of-week-array"):
+        raise BadInputError(f"NetSapiens timeframe type {kind!r} is not supported here "
+                            "(specific-dates, holiday, or custom without days of week)")
+    found = [body.get(array) or [] for array in READABLE_ARRAYS[kind]]
+    if not all(isinstance(part, list) for part in found):
+        raise BadInputError("a timeframe's entry arrays must be lists")
+    return [entry for part in found for entry in part]
 
 
 # ---- reader and evaluator -------------------------------------------------------------------------------------
@@ -297,6 +325,10 @@ def zone_of(body: dict[str, Any]) -> str | None:
 
 def describe(entry: dict[str, Any]) -> str:
     """The entry in plain words."""
+    if holiday_api.is_holiday(entry):
+        end = entry.get("timeframe-recurrence-end-date") or "no end"
+        return (f"holiday {entry.get('timeframe-holiday-name')!r} (Holiday API), all day, every year from "
+                f"{entry.get('timeframe-holiday-begin-date')} to {end}")
     return describe_series(read_entry(entry))
 
 
@@ -306,7 +338,14 @@ def read(body: dict[str, Any]) -> list[Series]:
 
 def spans(entry_list: list[dict[str, Any]], window: Window) -> list[Span]:
     """When the entries are active inside the window."""
-    return merge(s for entry in entry_list for s in read_entry(entry).spans(window.span))
+    rows = holiday_api.ROWS.get()
+
+    def one(entry: dict[str, Any]) -> list[Span]:
+        if holiday_api.is_holiday(entry):
+            return holiday_api.spans(entry, window, rows)
+        return read_entry(entry).spans(window.span)
+
+    return merge(s for entry in entry_list for s in one(entry))
 
 
 __all__ = [
@@ -324,6 +363,7 @@ __all__ = [
     "once",
     "read",
     "read_entry",
+    "remark",
     "spans",
     "zone_of",
 ]

@@ -181,6 +181,10 @@ def _merge_datetimes(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rest + [c for s in spans for c in once(s)]
 
 
+def remark(series: Series, chosen: list[Any]) -> str | None:
+    return None
+
+
 def finish(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge adjacent days and equal windows into fewer conditions; every merge keeps the same active time."""
     unique = list({tuple(c[f] for f in FIELDS): c for c in conditions}.values())
@@ -369,6 +373,7 @@ __all__ = [
     "finish",
     "once",
     "read",
+    "remark",
     "spans",
     "zone_of",
 ]
