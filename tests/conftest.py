@@ -10,12 +10,18 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from hypothesis import settings
 
 from pbxcal.model import Window
 from pbxcal.spans import Span, clip
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = Path(__file__).parent.parent / "samples"
+
+# CI runs the same examples every time; a developer's runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # The holidays package reads LANG for names; pbxcal passes a language, and the tests must not depend on it anyway.
 os.environ["LANG"] = "th_TH.UTF-8"

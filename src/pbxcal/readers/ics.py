@@ -61,7 +61,7 @@ def load_bytes(spec: str, max_bytes: int) -> bytes:
 def decode(data: bytes) -> str:
     """Text from UTF-8 (with or without BOM), UTF-16 with BOM, or Latin-1 as the last resort."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a truncated file then fails to parse, with a message
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
