@@ -8,16 +8,15 @@ name in the data is never written, so the uuid-only reading would give the same 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from .errors import AmbiguousBodyError, BadInputError
+from .files import load_json
 from .model import Series, Window
 from .spans import Span
 
@@ -65,12 +64,7 @@ def _row_date(row: dict[str, Any]) -> date:
 
 def load_rows(path: str, region: str = "") -> HolidayRows:
     """Rows from a saved answer: one year's list, a list of such lists, or {year: list}."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BadInputError(f"cannot read: {error.strerror or error}", path=path) from None
-    except json.JSONDecodeError as error:
-        raise BadInputError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
+    data = load_json(path)
     if isinstance(data, dict):
         data = list(data.values())
     rows = [r for part in data for r in (part if isinstance(part, list) else [part])]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadInputError, RemoteError
+from .files import load_json
 
 BACKUP_KEY = "pbxcal-backup"
 BACKUP_VERSION = 1
@@ -72,12 +73,7 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path) -> Outcome:
 
 
 def load_backup(path: str) -> dict[str, Any]:
-    try:
-        record = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BadInputError(f"cannot read: {error.strerror or error}", path=path) from None
-    except json.JSONDecodeError as error:
-        raise BadInputError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
+    record = load_json(path)
     if not isinstance(record, dict) or record.get(BACKUP_KEY) != BACKUP_VERSION or "saved" not in record:
         raise BadInputError("not a pbxcal backup file", path=path)
     return record
