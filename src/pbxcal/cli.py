@@ -15,7 +15,6 @@ import click
 
 from . import __version__
 from .clients import get_client
-from .clients.http import ConnectOptions
 from .convert import Options, convert, load, verify
 from .describe import describe
 from .errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_STRICT, BadInputError, PbxcalError
@@ -23,11 +22,9 @@ from .holiday_api import load_rows
 from .model import Window
 from .preview import year_view
 from .readers import ReadOptions
-from .readers.holidays import countries, country_info
-from .readers.ics import check_zone
-from .readers.platform import load_body
 from .targets import TARGETS, detect_target, get_target
 from .upload import download, load_backup, restore, upload
+from .zones import check_zone
 
 DEFAULT_YEARS = 3
 YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -85,6 +82,12 @@ def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
+
+
+def _load_body(path: str, max_bytes: int) -> Any:
+    from .readers.platform import load_body
+
+    return load_body(path, max_bytes)
 
 
 def _options(kwargs: dict[str, Any], **extra: Any) -> Options:
@@ -282,7 +285,7 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
     """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
     shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
     if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
-        body = load_body(inputs[0], options.read.max_bytes)
+        body = _load_body(inputs[0], options.read.max_bytes)
         target = detect_target(body)
         if target is None:
             raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=inputs[0])
@@ -307,6 +310,8 @@ def countries_command(code: str | None) -> None:
     """
 
     def action() -> int:
+        from .readers.holidays import countries, country_info
+
         if code is None:
             for country, name, subdivisions in countries():
                 click.echo(f"{country}  {name}" + (f" ({subdivisions} subdivisions)" if subdivisions else ""))
@@ -343,6 +348,8 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
+    from .clients.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
+
     options = ConnectOptions(server=kwargs["server"], domain=kwargs["domain"], user=kwargs["user"],
                              client_id=kwargs["client_id"], token_file=kwargs["token_file"],
                              environ=dict(os.environ), dry_run=dry_run, retries=kwargs["retries"],
@@ -388,7 +395,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             remote = _connect(name, merged, dry_run)
             outcome = restore(remote, record, Path(backup_dir))
         else:
-            body = load_body(body_path, 50 * 1024 * 1024)
+            body = _load_body(body_path, 50 * 1024 * 1024)
             module = get_target(target) if target else detect_target(body)
             if module is None:
                 raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")

@@ -12,10 +12,10 @@ from .holiday_api import ROWS, HolidayRows
 from .model import Freq, Schedule, Window
 from .normalize import build_schedule
 from .readers import ReadOptions, open_source
-from .readers.ics import check_zone
 from .report import Report
 from .spans import Span, subtract
 from .targets import detect_target, get_target
+from .zones import check_zone
 
 MAX_DIFFERENCES_SHOWN = 10
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 import recurring_ical_events
@@ -488,12 +488,4 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     return opened
 
 
-def check_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInputError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)") from None
-    return name
-
-
-__all__ = ["check_zone", "decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "zone_hint"]
+__all__ = ["decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "zone_hint"]
