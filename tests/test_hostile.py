@@ -103,3 +103,21 @@ def test_unknown_tzid_stops_unless_a_zone_is_assumed():
     result = convert([path], "telphin", Options(Window(date(2014, 1, 1), date(2016, 1, 1)), zone="Europe/Berlin",
                                                 read=ReadOptions(assume_timezone="Europe/London")))
     assert result.body["conditions"]
+
+
+@pytest.mark.parametrize("body", [
+    {"conditions": [1, "x", None]},
+    {"name": "x", "timezone": "UTC", "conditions": [{"start_time": 9, "end_time": 17}]},
+    {"name": "x", "timezone": "UTC", "conditions": [{"sched_start_date": "2026-01-01 00:00:00",
+                                                     "sched_active_days": 0, "sched_skip_days": "a"}]},
+    {"conditions": "all"},
+    {"timeframe-type": "specific-dates", "timeframe-specific-dates-array": ["x", 3]},
+    {"timeframe-type": "specific-dates", "timeframe-specific-dates-array": [{"timeframe-recurrence-type": 5}]},
+    {"timeframe-type": "days-of-week", "timeframe-days-of-week-array": [{}]},
+    {"timeframe-type": "custom", "timeframe-holiday-array": "x"},
+])
+def test_malformed_platform_bodies_are_one_clear_error(tmp_path, body):
+    path = tmp_path / "body.json"
+    path.write_text(__import__("json").dumps(body))
+    with pytest.raises(BadInputError):
+        convert([str(path)], "telphin", Options(WINDOW, zone="UTC"))

@@ -78,7 +78,7 @@ def load_rows(path: str, region: str = "") -> HolidayRows:
 
 
 def is_holiday(entry: dict[str, Any]) -> bool:
-    return "timeframe-holiday-uuid" in entry
+    return isinstance(entry, dict) and "timeframe-holiday-uuid" in entry
 
 
 def entry(row: dict[str, Any], first: date, until: date | None, region: str) -> dict[str, str]:

@@ -281,6 +281,8 @@ def _by(freq: Freq, selector: str, begin: date) -> By:
 
 def read_entry(entry: dict[str, Any]) -> Series:
     """The series one specific-dates entry means under SEMANTICS.md section 2."""
+    if not isinstance(entry, dict):
+        raise BadInputError(f"an entry must be a JSON object, got {entry!r:.60}")
     begin, last = _parse_date(entry, BEGIN_DATE), _parse_date(entry, END_DATE)
     start, end = _parse_time(entry, BEGIN_TIME), _parse_time(entry, END_TIME)
     end = SECONDS_PER_DAY if end == CLOCK.end_of_day else end

@@ -232,6 +232,8 @@ def _datetime_span(condition: dict[str, Any]) -> Span:
 
 
 def _check(condition: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(condition, dict):
+        raise BadInputError(f"a condition must be a JSON object, got {condition!r:.60}")
     unknown = set(condition) - set(FIELDS) - {"type", "id"}
     if unknown:
         raise BadInputError(f"unknown condition field(s): {', '.join(sorted(unknown))}")
@@ -251,6 +253,12 @@ def _check(condition: dict[str, Any]) -> dict[str, Any]:
         raise BadInputError("start_mday is after end_mday (day-of-month ranges do not wrap)")
     if full["month"] is not None and not (isinstance(full["month"], int) and 1 <= full["month"] <= 12):
         raise BadInputError(f"month must be 1..12, got {full['month']!r}")
+    for key in ("start_time", "end_time", "start_datetime", "end_datetime", "sched_start_date"):
+        if full[key] is not None and not isinstance(full[key], str):
+            raise BadInputError(f"{key} must be a string, got {full[key]!r:.60}")
+    for key in ("sched_active_days", "sched_skip_days"):
+        if full[key] is not None and not (isinstance(full[key], int) and full[key] >= 1):
+            raise BadInputError(f"{key} must be a whole number of at least 1, got {full[key]!r:.60}")
     if full["start_time"] is not None and (
         _parse_clock(full["start_time"], "start_time") >= _parse_clock(full["end_time"], "end_time")
     ):
