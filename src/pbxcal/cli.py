@@ -27,6 +27,7 @@ from .upload import download, load_backup, restore, upload
 from .zones import check_zone
 
 DEFAULT_YEARS = 3
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # far enough for any schedule; keeps date arithmetic away from year 9999
 YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
@@ -43,6 +44,8 @@ def window_from(first: str | None, until: str | None, years: str | None, today: 
         if not match:
             raise BadInputError(f"--years takes YYYY or YYYY-YYYY, got {years!r}")
         low, high = int(match[1]), int(match[2] or match[1])
+        if not (low >= FIRST_YEAR and high <= LAST_YEAR):
+            raise BadInputError(f"--years must lie within {FIRST_YEAR}-{LAST_YEAR}")
         if high < low:
             raise BadInputError(f"--years {years}: the last year is before the first")
         return Window(date(low, 1, 1), date(high + 1, 1, 1))
@@ -50,10 +53,12 @@ def window_from(first: str | None, until: str | None, years: str | None, today: 
         start = date.fromisoformat(first) if first else date((today or date.today()).year, 1, 1)
         end = date.fromisoformat(until) if until else date(start.year + DEFAULT_YEARS, start.month, 1 if (
             start.month, start.day) == (2, 29) else start.day)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise BadInputError(f"dates are YYYY-MM-DD: {error}") from None
     if end <= start:
         raise BadInputError(f"--until {end} is not after --from {start}")
+    if not (start.year >= FIRST_YEAR and end.year <= LAST_YEAR + 1):
+        raise BadInputError(f"the window must lie within {FIRST_YEAR}-{LAST_YEAR}")
     return Window(start, end)
 
 
@@ -191,6 +196,8 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
     """
 
     def action() -> int:
+        if report_path == "-" or (report_path and output and Path(report_path).resolve() == Path(output).resolve()):
+            raise BadInputError("--report needs a file of its own (stdout carries the body)")
         options = _options(kwargs, name=name, open_ended=open_ended, max_entries=max_entries,
                            progress=Progress.maybe())
         result = convert(list(sources), target, options)
@@ -198,7 +205,8 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
             _say(message)
         for outcome in result.report.outcomes.values():
             if outcome.status in ("skipped", "cancelled") or outcome.item.approximated:
-                reason = outcome.item.skipped or "; ".join(outcome.item.notes)
+                reason = outcome.item.skipped or ("cancelled: not active" if outcome.status == "cancelled"
+                                                  else "; ".join(outcome.item.notes))
                 _say(f"{outcome.item.source}: {outcome.item.name!r}: {reason}")
         if report_path:
             _write_json(result.report.as_json(), report_path)
@@ -225,17 +233,23 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
     """
 
     def action() -> int:
+        from .readers.ics import decode, load_bytes
+
+        options = _options(kwargs)
+        text = decode(load_bytes(body_path, options.read.max_bytes))
         try:
-            text = sys.stdin.read() if body_path == "-" else Path(body_path).read_text(encoding="utf-8-sig")
             body = text if "BEGIN:VCALENDAR" in text[:2000].upper() else json.loads(text)
-        except OSError as error:
-            raise BadInputError(f"cannot read: {error.strerror or error}", path=body_path) from None
         except json.JSONDecodeError as error:
             raise BadInputError(f"not JSON: {error.msg}", path=body_path, line=error.lineno) from None
         if not isinstance(body, dict | str):
             raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
-        options = _options(kwargs)
-        verify(body, list(sources), options, target)
+        schedule = verify(body, list(sources), options, target)
+        rounded = [item for item in schedule.items if item.approximated]
+        for item in rounded:
+            _say(f"{item.source}: {item.name!r}: {'; '.join(item.notes)}")
+        if rounded:
+            _say(f"verified only after rounding the sources to the body's clock (above): {body_path}")
+            return EXIT_STRICT
         _say(f"verified: {body_path} matches the sources over {options.window}")
         return 0
 

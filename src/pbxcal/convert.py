@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
-from .errors import LimitExceededError, VerificationError
+from .errors import BadInputError, LimitExceededError, VerificationError
 from .holiday_api import ROWS, HolidayRows
 from .model import Freq, Schedule, Window
 from .normalize import build_schedule
@@ -52,6 +52,7 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
         hinted = [(s.label, s.zone) for s in opened if s.zone]
         if hinted:
             label, zone = hinted[0]
+            check_zone(zone)
             messages.append(f"time zone {zone} (from {label}; pass --timezone to choose the PBX's own)")
     items = [item for source in opened for item in source.items(zone, options.window)]
     messages += [m for source in opened for m in source.messages]
@@ -140,10 +141,11 @@ def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
     """Check a body someone wrote against the sources; returns the schedule it was compared with."""
     target = get_target(target_name) if target_name else detect_target(body)
     if target is None:
-        from .errors import BadInputError
-
         raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
-    zone = options.zone or target.zone_of(body)
+    own = target.zone_of(body)
+    if own and options.zone and check_zone(own) != options.zone:
+        raise BadInputError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
+    zone = own or options.zone
     token = ROWS.set(options.holiday_rows)
     try:
         schedule, _ = load(sources, target, replace(options, zone=zone))

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import AmbiguousBodyError, BadInputError
 from .files import load_json
-from .model import Series, Window
+from .model import Freq, Series, Window
 from .spans import Span
 
 ARRAY = "timeframe-holiday-array"
@@ -67,6 +67,8 @@ def load_rows(path: str, region: str = "") -> HolidayRows:
     data = load_json(path)
     if isinstance(data, dict):
         data = list(data.values())
+    if not isinstance(data, list):
+        raise BadInputError("not Holiday API rows (expected a list, or {year: list})", path=path)
     rows = [r for part in data for r in (part if isinstance(part, list) else [part])]
     bad = next((r for r in rows if not (isinstance(r, dict) and {"uuid", "name", "date"} <= set(r))), None)
     if bad is not None or not rows:
@@ -108,7 +110,9 @@ def candidates(series: Series, window: Window, rows: HolidayRows) -> Iterator[li
         uuid, name = str(row["uuid"]), str(row["name"])
         listed = {d for d in rows.by_key[(uuid, name)] if window.first <= d < window.until}
         if listed == days and rows.names[uuid] == {name}:
-            yield [entry(row, min(days), series.rule.until, rows.region)]
+            # A one-off ends on its own date: a closure that happened once must not recur every year.
+            until = series.rule.start if series.rule.freq is Freq.ONCE else series.rule.until
+            yield [entry(row, min(days), until, rows.region)]
 
 
 def spans(holiday: dict[str, Any], window: Window, rows: HolidayRows | None) -> list[Span]:
@@ -125,12 +129,18 @@ def spans(holiday: dict[str, Any], window: Window, rows: HolidayRows | None) -> 
     missing = sorted(set(range(window.first.year, last_day.year + 1)) - rows.years)
     if missing:
         raise AmbiguousBodyError(f"no Holiday API rows for {missing[0]}: the holiday entries cannot be evaluated")
+    kind, option = holiday.get("timeframe-recurrence-type"), holiday.get("timeframe-recurrence-end-option")
+    if kind not in ("yearlyOnHoliday", "never") or (kind == "yearlyOnHoliday" and option not in ("never", "onDate")):
+        raise BadInputError(f"holiday entry recurrence {kind!r} / end option {option!r} is not one the docs define")
+    region = str(holiday.get("state-province-abbreviation") or "").upper()
+    if region != rows.region.upper():
+        raise AmbiguousBodyError(f"the holiday entry is for region {region or 'none'!r} but the rows are for "
+                                 f"{rows.region or 'the whole country'!r}: pass the matching --holiday-region")
     try:
         first = datetime.strptime(holiday["timeframe-holiday-begin-date"], "%Y%m%d").date()
         end = holiday.get("timeframe-recurrence-end-date") or ""
-        last = datetime.strptime(end, "%Y%m%d").date() if holiday.get("timeframe-recurrence-end-option") in (
-            "onDate", "onADate") else None
-    except (KeyError, ValueError):
+        last = datetime.strptime(end, "%Y%m%d").date() if option == "onDate" else None
+    except (KeyError, ValueError, TypeError):
         raise BadInputError("holiday entry dates must be YYYYMMDD") from None
     days = rows.by_key.get((str(holiday.get("timeframe-holiday-uuid")), str(holiday.get("timeframe-holiday-name"))),
                            set())

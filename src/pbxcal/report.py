@@ -23,9 +23,9 @@ class Outcome:
     @property
     def status(self) -> str:
         if self.item.skipped:
-            return "cancelled" if self.item.cancelled else "skipped"
+            return "skipped"
         if not (self.rules or self.one_off_entries or self.expanded_entries):
-            return "outside-window"
+            return "cancelled" if self.item.cancelled else "outside-window"
         parts = [name for name, count in (("native", len(self.rules)), ("one-off", self.one_off_entries),
                                           ("expanded", self.expanded_entries)) if count]
         return "+".join(parts)
@@ -41,7 +41,8 @@ class Outcome:
             "rules": self.rules,
             "entries": {"native": self.native_entries, "one_off": self.one_off_entries,
                         "expanded": self.expanded_entries},
-            "reason": item.skipped or "; ".join(dict.fromkeys(self.reasons)) or None,
+            "reason": item.skipped or "; ".join(dict.fromkeys(self.reasons)) or (
+                "cancelled (STATUS:CANCELLED): not active" if self.status == "cancelled" else None),
             "notes": item.notes,
         }
 

@@ -57,7 +57,9 @@ class Http:
             raise RemoteError(f"{method} {url}: no answer in {self.options.timeout:g} s after retries",
                               unknown=True) from None
         except httpx.HTTPError as error:
-            raise RemoteError(f"{method} {url}: {type(error).__name__}: {error}", unknown=True) from None
+            text = str(error).replace(self.token, "***") if self.token else str(error)
+            raise RemoteError(f"{method} {url}: {type(error).__name__}: {' '.join(text.split())}",
+                              unknown=True) from None
         if response.status_code >= 400:
             raise RemoteError(f"{method} {url}: HTTP {response.status_code}: {_message(response)}",
                               unknown=response.status_code >= 500, status=response.status_code)
@@ -73,13 +75,21 @@ class Http:
 
 
 def _message(response: httpx.Response) -> str:
+    """The server's message on one line (an HTML error page included)."""
     try:
         data = response.json()
+        text = str(data.get("message") or data.get("error_description") or data.get("error") or data) if isinstance(
+            data, dict) else str(data)
     except ValueError:
-        return response.text[:200] or response.reason_phrase
-    if isinstance(data, dict):
-        return str(data.get("message") or data.get("error_description") or data.get("error") or data)[:300]
-    return str(data)[:300]
+        text = response.text or response.reason_phrase
+    return " ".join(text.split())[:300]
+
+
+def check_token(token: str, origin: str) -> str:
+    """A bearer token must be printable ASCII without spaces; the error never repeats it."""
+    if not token or not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
+        raise RemoteError(f"the token from {origin} is not a usable bearer token (printable ASCII, no spaces)")
+    return token
 
 
 def read_token_file(path: str) -> str:
@@ -90,4 +100,4 @@ def read_token_file(path: str) -> str:
         raise RemoteError(f"{path}: cannot read the token file: {error.strerror or error}") from None
 
 
-__all__ = ["ConnectOptions", "Http", "read_token_file"]
+__all__ = ["ConnectOptions", "Http", "check_token", "read_token_file"]

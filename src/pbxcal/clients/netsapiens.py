@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import RemoteError
 from ..targets import netsapiens as target
-from .http import ConnectOptions, Http, read_token_file
+from .http import ConnectOptions, Http, check_token, read_token_file
 
 OAUTH_VARIABLES = ("NS_CLIENT_ID", "NS_CLIENT_SECRET", "NS_USERNAME", "NS_PASSWORD")
 NAME = "timeframe-name"
@@ -26,9 +26,9 @@ class Remote:
         """An API key or bearer token (NS_API_KEY or --token-file), else the OAuth password grant."""
         environ = self.options.environ
         if self.options.token_file:
-            self.http.token = read_token_file(self.options.token_file)
+            self.http.token = check_token(read_token_file(self.options.token_file), "--token-file")
         elif environ.get("NS_API_KEY"):
-            self.http.token = environ["NS_API_KEY"]
+            self.http.token = check_token(environ["NS_API_KEY"], "NS_API_KEY")
         elif all(environ.get(v) for v in OAUTH_VARIABLES):
             grant = {"grant_type": "password", "client_id": environ["NS_CLIENT_ID"],
                      "client_secret": environ["NS_CLIENT_SECRET"], "username": environ["NS_USERNAME"],
@@ -36,7 +36,7 @@ class Remote:
             answer = self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
             if not isinstance(answer, dict) or not answer.get("access_token"):
                 raise RemoteError("the token answer has no access_token")
-            self.http.token = answer["access_token"]
+            self.http.token = check_token(str(answer["access_token"]), "the token endpoint")
         else:
             raise RemoteError("no NetSapiens credentials: set NS_API_KEY, or --token-file, or NS_CLIENT_ID, "
                               "NS_CLIENT_SECRET, NS_USERNAME and NS_PASSWORD")

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import RemoteError
 from ..targets import telphin as target
-from .http import ConnectOptions, Http, read_token_file
+from .http import ConnectOptions, Http, check_token, read_token_file
 
 API_PREFIX = "/api/ver1.0"
 WRITABLE = ("name", "timezone", "conditions")
@@ -24,7 +24,7 @@ class Remote:
         """A bearer token from --token-file, else OAuth client credentials (TELPHIN_CLIENT_ID/SECRET)."""
         environ = self.options.environ
         if self.options.token_file:
-            self.http.token = read_token_file(self.options.token_file)
+            self.http.token = check_token(read_token_file(self.options.token_file), "--token-file")
             return
         if not (environ.get("TELPHIN_CLIENT_ID") and environ.get("TELPHIN_CLIENT_SECRET")):
             raise RemoteError("no Telphin credentials: set TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET, "
@@ -34,7 +34,7 @@ class Remote:
         answer = self.http.request("POST", f"{self.server}/oauth/token", form=form, authorised=False)
         if not isinstance(answer, dict) or not answer.get("access_token"):
             raise RemoteError("the token answer has no access_token")
-        self.http.token = answer["access_token"]
+        self.http.token = check_token(str(answer["access_token"]), "the token endpoint")
 
     def location(self) -> dict[str, Any]:
         return {"platform": target.NAME, "server": self.options.server, "client_id": self.options.client_id}

@@ -135,7 +135,7 @@ def prefer_iana(text: str) -> tuple[str, list[str]]:
         except Exception:  # a definition icalendar cannot turn into a zone is left to the parser to judge
             continue
         if same:
-            text = re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={iana}", text)
+            text = _rename_tzid(text, tzid, iana)
             messages.append(f"time zone {tzid!r} read as {iana} (the same offsets {SAME_OFFSETS_YEARS.start}-"
                             f"{SAME_OFFSETS_YEARS.stop - 1})")
     return text, messages
@@ -143,7 +143,8 @@ def prefer_iana(text: str) -> tuple[str, list[str]]:
 
 # A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
 DATE_LINE = re.compile(
-    r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)$', re.M | re.I)
+    r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)\r?$',
+    re.M | re.I)
 
 
 def _tzids_in_events(text: str) -> set[str]:
@@ -159,16 +160,24 @@ def _defined_tzids(text: str) -> set[str]:
     return {m.strip().replace("\\,", ",") for m in re.findall(r"^TZID:([^\r\n]*)", text, re.M | re.I)}
 
 
+def _rename_tzid(text: str, tzid: str, name: str) -> str:
+    return re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={name}", text, flags=re.I)
+
+
 def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
-    """Text in which every TZID is defined or known; unknown ones become `assume`, or stop with a clear error."""
-    unknown = sorted(t for t in _tzids_in_events(text) - _defined_tzids(text) if not iana_name(t))
-    if not unknown:
-        return text
-    if not assume:
+    """Text whose every undefined TZID is an IANA name, so the parser never reads a time as floating by mistake.
+
+    A Windows or vendor-prefixed name becomes its IANA zone; an unknown one becomes `assume`, or stops the run.
+    """
+    undefined = _tzids_in_events(text) - _defined_tzids(text)
+    unknown = sorted(t for t in undefined if not iana_name(t))
+    if unknown and not assume:
         raise BadInputError(f"time zone {unknown[0]!r} is neither defined in the file nor a known zone; "
                             "pass --assume-timezone IANA to read it as that zone", path=spec)
-    for tzid in unknown:
-        text = re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={assume}", text)
+    for tzid in sorted(undefined):
+        name = iana_name(tzid) or assume
+        if name and name != tzid:
+            text = _rename_tzid(text, tzid, name)
     return text
 
 
@@ -287,7 +296,7 @@ def _items_of(spec: str, calendars: list[icalendar.Calendar]) -> dict[str, Item]
                 item.name = summary
                 item.open_ended = item.open_ended or _is_open_ended(event)
                 if str(event.get("STATUS", "")).upper() == "CANCELLED":
-                    item.skipped, item.cancelled = "cancelled (STATUS:CANCELLED): not active", True
+                    item.cancelled = True  # its occurrences are dropped one by one; confirmed overrides stay
     return items
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..errors import BadInputError
 from ..model import Item, Window
 from ..normalize import LOOKAHEAD
+from ..spans import Span
 from ..targets import detect_target
+from ..zones import check_zone
 from . import Opened, ReadOptions
 from .ics import load_bytes
 
@@ -32,6 +35,17 @@ def load_body(spec: str, max_bytes: int) -> dict[str, Any]:
     return body
 
 
+MARGIN = timedelta(days=2)  # a zone change can move a span across the window's edge
+
+
+def _move(span: Span, source: str | None, target: str | None) -> Span:
+    """A span of the body's own wall clock on the target's wall clock (a NetSapiens body has none: kept as is)."""
+    if not source or not target or source == target:
+        return span
+    here, there = ZoneInfo(source), ZoneInfo(target)
+    return Span(*(m.replace(tzinfo=here).astimezone(there).replace(tzinfo=None) for m in (span.start, span.end)))
+
+
 def open_source(spec: str, options: ReadOptions) -> Opened:
     body = load_body(spec, options.max_bytes)
     target = detect_target(body)
@@ -39,13 +53,15 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=spec)
     entries = target.entries(body)
     name = body.get("timeframe-name") or body.get("name")
-    zone = target.zone_of(body)
+    zone = target.zone_of(body) and check_zone(target.zone_of(body))
+    if name is not None and not isinstance(name, str):
+        raise BadInputError("the body's name must be a string", path=spec)
 
-    def expand(_zone: str | None, window: Window) -> list[Item]:
-        horizon = Window(window.first, window.until + timedelta(days=LOOKAHEAD.days))
+    def expand(wall: str | None, window: Window) -> list[Item]:
+        horizon = Window(window.first - MARGIN, window.until + timedelta(days=LOOKAHEAD.days))
         items = []
         for number, entry in enumerate(entries, start=1):
-            spans = target.spans([entry], horizon)
+            spans = [_move(s, zone, wall) for s in target.spans([entry], horizon)]
             words = target.describe(entry)
             items.append(Item(spec, f"entry {number}", words, f"{spec}|{number}", spans,
                               open_ended=bool(spans) and spans[-1].end.date() >= window.until))

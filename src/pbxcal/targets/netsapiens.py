@@ -226,7 +226,7 @@ READABLE_ARRAYS = {"specific-dates": (ARRAY,), "holiday": (holiday_api.ARRAY,),
 
 def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
     kind = body.get("timeframe-type", "specific-dates")
-    if kind not in READABLE_ARRAYS or body.get("timeframe-days-of-week-array"):
+    if not isinstance(kind, str) or kind not in READABLE_ARRAYS or body.get("timeframe-days-of-week-array"):
         raise BadInputError(f"NetSapiens timeframe type {kind!r} is not supported here "
                             "(specific-dates, holiday, or custom without days of week)")
     found = [body.get(array) or [] for array in READABLE_ARRAYS[kind]]
@@ -242,6 +242,13 @@ def _parse_date(entry: dict[str, Any], key: str) -> date:
         return datetime.strptime(str(entry[key]), "%Y%m%d").date()
     except (KeyError, ValueError):
         raise BadInputError(f"entry field {key} must be a YYYYMMDD date, got {entry.get(key)!r}") from None
+
+
+def _text(entry: dict[str, Any], key: str) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        raise BadInputError(f"entry field {key} must be a string, got {value!r:.60}")
+    return value
 
 
 def _parse_time(entry: dict[str, Any], key: str) -> int:
@@ -291,9 +298,9 @@ def read_entry(entry: dict[str, Any]) -> Series:
         raise AmbiguousBodyError(f"multi-day entry {begin}..{last} is not whole days (0000-2359)")
     if length <= 0:
         raise BadInputError(f"entry ends before it begins: {begin} {entry.get(BEGIN_TIME)} .. {last}")
-    kind = entry.get(TYPE, "")
+    kind = _text(entry, TYPE)
     if kind == "custom":
-        unit = CUSTOM_UNITS.get(entry.get(INTERVAL, ""))
+        unit = CUSTOM_UNITS.get(_text(entry, INTERVAL))
         if unit is None:
             raise BadInputError(f"unknown custom interval {entry.get(INTERVAL)!r}")
         count = str(entry.get(COUNT, ""))
@@ -301,7 +308,7 @@ def read_entry(entry: dict[str, Any]) -> Series:
             raise BadInputError(f"bad custom interval count {count!r}")
         freq, selector, interval = unit, "same-day", int(count)
         if unit in (Freq.MONTHLY, Freq.YEARLY):
-            freq, selector = CUSTOM_OPTIONS.get(entry.get(OPTION, ""), (None, ""))
+            freq, selector = CUSTOM_OPTIONS.get(_text(entry, OPTION), (None, ""))
             if freq is not unit:
                 raise BadInputError(f"custom option {entry.get(OPTION)!r} does not fit {entry.get(INTERVAL)!r}")
     elif kind in TYPES:
@@ -310,7 +317,7 @@ def read_entry(entry: dict[str, Any]) -> Series:
         raise BadInputError(f"unknown recurrence type {kind!r}")
     until = None
     if freq is not Freq.ONCE:
-        option = entry.get(END_OPTION, "")
+        option = _text(entry, END_OPTION)
         if option == "onADate":
             until = _parse_date(entry, END_ON)
         elif option != "never":

@@ -206,26 +206,27 @@ def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 # ---- reader and evaluator -------------------------------------------------------------------------------------
 
-def _parse_clock(value: Any, field: str) -> int:
+def _parse_clock(value: Any, field: str, end: bool = True) -> int:
     try:
         parsed = datetime.strptime(str(value), "%H:%M:%S").time()
     except ValueError:
         raise BadInputError(f"condition field {field} must be hh:mm:ss, got {value!r}") from None
     seconds = parsed.hour * 3600 + parsed.minute * 60 + parsed.second
-    return SECONDS_PER_DAY if seconds == CLOCK.end_of_day else seconds
+    return SECONDS_PER_DAY if end and seconds == CLOCK.end_of_day else seconds
 
 
-def _parse_stamp(value: Any, field: str) -> datetime:
+def _parse_stamp(value: Any, field: str, end: bool = False) -> datetime:
+    """A 'YYYY-MM-DD hh:mm:ss' value; as an end, 23:59:59 means the next midnight (SEMANTICS.md section 1)."""
     try:
         moment = datetime.strptime(str(value), DATETIME_FORMAT)
     except ValueError:
         raise BadInputError(f"condition field {field} must be 'YYYY-MM-DD hh:mm:ss', got {value!r}") from None
-    return midnight(moment.date()) + DAY if moment.time() == time(23, 59, 59) else moment
+    return midnight(moment.date()) + DAY if end and moment.time() == time(23, 59, 59) else moment
 
 
 def _datetime_span(condition: dict[str, Any]) -> Span:
     start = _parse_stamp(condition["start_datetime"], "start_datetime")
-    end = _parse_stamp(condition["end_datetime"], "end_datetime")
+    end = _parse_stamp(condition["end_datetime"], "end_datetime", end=True)
     if end <= start:
         raise BadInputError(f"datetime range ends before it starts: {condition['start_datetime']}")
     return Span(start, end)
@@ -260,7 +261,7 @@ def _check(condition: dict[str, Any]) -> dict[str, Any]:
         if full[key] is not None and not (isinstance(full[key], int) and full[key] >= 1):
             raise BadInputError(f"{key} must be a whole number of at least 1, got {full[key]!r:.60}")
     if full["start_time"] is not None and (
-        _parse_clock(full["start_time"], "start_time") >= _parse_clock(full["end_time"], "end_time")
+        _parse_clock(full["start_time"], "start_time", end=False) >= _parse_clock(full["end_time"], "end_time")
     ):
         raise BadInputError("start_time is not before end_time (times do not wrap)")
     return full
@@ -301,7 +302,8 @@ def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
     if full["start_time"] is None:
         start, end = 0, SECONDS_PER_DAY
     else:
-        start, end = _parse_clock(full["start_time"], "start_time"), _parse_clock(full["end_time"], "end_time")
+        start = _parse_clock(full["start_time"], "start_time", end=False)
+        end = _parse_clock(full["end_time"], "end_time")
     begin, length = timedelta(seconds=start), timedelta(seconds=end - start)
     return [Span(midnight(day) + begin, midnight(day) + begin + length) for day in _matching_days(full, window)]
 
@@ -359,7 +361,10 @@ def describe(condition: dict[str, Any]) -> str:
 
 
 def zone_of(body: dict[str, Any]) -> str | None:
-    return body.get("timezone") or None
+    zone = body.get("timezone")
+    if zone is not None and not isinstance(zone, str):
+        raise BadInputError(f"the interval's timezone must be a string, got {zone!r:.60}")
+    return zone or None
 
 
 def read(body: dict[str, Any]) -> list[dict[str, Any]]:
