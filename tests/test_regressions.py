@@ -27,7 +27,8 @@ def event(uid, start, end, *extra):
 
 
 def begin_times(result):
-    return [e["timeframe-specific-dates-begin-time"] for e in json.loads(result.stdout)["timeframe-specific-dates-array"]]
+    entries = json.loads(result.stdout)["timeframe-specific-dates-array"]
+    return [e["timeframe-specific-dates-begin-time"] for e in entries]
 
 
 def test_unknown_tzid_in_a_crlf_file_stops_or_is_assumed(tmp_path):
