@@ -1,0 +1,5 @@
+"""python -m pbxcal.cli"""
+
+from . import main
+
+main()

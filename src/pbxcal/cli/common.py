@@ -1,0 +1,158 @@
+"""What the commands share: the window and source options, running an action, writing output."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from ..convert import Options
+from ..errors import EXIT_FAILED, BadInputError, PbxcalError
+from ..holiday_api import load_rows
+from ..model import Window
+from ..readers import ReadOptions
+from ..zones import check_zone
+
+DEFAULT_YEARS = 3
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # far enough for any schedule; keeps date arithmetic away from year 9999
+YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def say(message: str) -> None:
+    click.echo(f"pbxcal: {message}", err=True)
+
+
+def window_from(first: str | None, until: str | None, years: str | None, today: date | None = None) -> Window:
+    """The window from --from/--until/--years; by default 1 January of this year, for three years."""
+    if years and (first or until):
+        raise BadInputError("--years cannot be combined with --from or --until")
+    if years:
+        match = YEARS.match(years)
+        if not match:
+            raise BadInputError(f"--years takes YYYY or YYYY-YYYY, got {years!r}")
+        low, high = int(match[1]), int(match[2] or match[1])
+        if not (low >= FIRST_YEAR and high <= LAST_YEAR):
+            raise BadInputError(f"--years must lie within {FIRST_YEAR}-{LAST_YEAR}")
+        if high < low:
+            raise BadInputError(f"--years {years}: the last year is before the first")
+        return Window(date(low, 1, 1), date(high + 1, 1, 1))
+    try:
+        start = date.fromisoformat(first) if first else date((today or date.today()).year, 1, 1)
+        end = date.fromisoformat(until) if until else date(start.year + DEFAULT_YEARS, start.month, 1 if (
+            start.month, start.day) == (2, 29) else start.day)
+    except (ValueError, OverflowError) as error:
+        raise BadInputError(f"dates are YYYY-MM-DD: {error}") from None
+    if end <= start:
+        raise BadInputError(f"--until {end} is not after --from {start}")
+    if not (start.year >= FIRST_YEAR and end.year <= LAST_YEAR + 1):
+        raise BadInputError(f"the window must lie within {FIRST_YEAR}-{LAST_YEAR}")
+    return Window(start, end)
+
+
+def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options convert and verify share: window, zone, holiday choices and limits."""
+    decorators = [
+        click.option("--from", "first", metavar="YYYY-MM-DD",
+                     help="Window start, inclusive (default: 1 January this year)."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Window end, exclusive (default: three years on)."),
+        click.option("--years", metavar="YYYY[-YYYY]", help="Whole years, e.g. 2026-2028 (instead of --from/--until)."),
+        click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own)."),
+        click.option("--assume-timezone", metavar="IANA",
+                     help="Read TZIDs that are neither defined in the file nor known as this zone."),
+        click.option("--categories", default="", help="Holiday categories, comma-separated (default: public)."),
+        click.option("--language", help="Holiday name language, e.g. en_US (default: en_US where available)."),
+        click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays."),
+        click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True,
+                     help="Refuse input files larger than this."),
+        click.option("--max-occurrences", type=click.IntRange(1), default=200_000, show_default=True,
+                     help="Refuse calendars expanding to more occurrences in the window."),
+        click.option("--holiday-data", metavar="FILE",
+                     help="Saved NetSapiens Holiday API rows (pbxcal download --holidays): with them, NetSapiens "
+                          "bodies use holiday entries where a row matches exactly."),
+        click.option("--holiday-region", default="", help="The region those rows were fetched for, e.g. US-CA."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def load_body_file(path: str, max_bytes: int) -> Any:
+    from ..readers.platform import load_body
+
+    return load_body(path, max_bytes)
+
+
+def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
+    """The library's options from the shared command-line options."""
+    read = ReadOptions(
+        categories=tuple(c.strip() for c in kwargs["categories"].split(",") if c.strip()),
+        language=kwargs["language"],
+        observed=not kwargs["no_observed"],
+        max_bytes=kwargs["max_bytes"],
+        max_occurrences=kwargs["max_occurrences"],
+        assume_timezone=kwargs["assume_timezone"] and check_zone(kwargs["assume_timezone"]),
+    )
+    window = window_from(kwargs["first"], kwargs["until"], kwargs["years"])
+    rows = load_rows(kwargs["holiday_data"], kwargs["holiday_region"]) if kwargs.get("holiday_data") else None
+    return Options(window=window, zone=kwargs["zone"], read=read, holiday_rows=rows, **extra)
+
+
+def run_action(action: Callable[[], int]) -> None:
+    """Run a command; errors become one line on stderr and a documented exit status, never a traceback."""
+    try:
+        status = action()
+    except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FAILED)
+    except PbxcalError as error:
+        say(f"error: {error}")
+        sys.exit(error.exit_status)
+    except Exception as error:  # a bug: still one line, with the traceback only on request
+        if os.environ.get("PBXCAL_DEBUG"):
+            raise
+        say(f"internal error: {type(error).__name__}: {error} (set PBXCAL_DEBUG=1 for details)")
+        sys.exit(EXIT_FAILED)
+    sys.exit(status)
+
+
+def write_output(data: Any, path: str | None) -> None:
+    """JSON to stdout or a file; a body that is already text (iCalendar) is written as it is."""
+    text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if path in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise BadInputError(f"cannot write: {error.strerror or error}", path=path) from None
+
+
+class Progress:
+    """A progress bar on stderr while bodies are written, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="writing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done == total:
+            self.bar.__exit__(None, None, None)
+
+    @classmethod
+    def maybe(cls) -> Progress | None:
+        return cls() if sys.stderr.isatty() else None
+
+
+
+__all__ = ["DEFAULT_YEARS", "Progress", "load_body_file", "options_from", "run_action", "say", "window_from",
+           "window_options", "write_output"]

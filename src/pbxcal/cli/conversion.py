@@ -1,0 +1,98 @@
+"""convert and verify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..convert import convert, verify
+from ..errors import EXIT_STRICT, BadInputError
+from ..targets import TARGETS
+from . import main
+from .common import Progress, options_from, run_action, say, window_options, write_output
+
+
+@main.command("convert")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--to", "target", required=True, type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="The platform to write for.")
+@window_options
+@click.option("--name", help="Timeframe / interval name (default: the calendar's name).")
+@click.option("--open-ended", is_flag=True, help="Let inferred yearly rules that held all of a 3+ year window recur.")
+@click.option("--max-entries", type=click.IntRange(1), default=5000, show_default=True,
+              help="Refuse to write more entries than this.")
+@click.option("-o", "--output", metavar="FILE", help="Write the body here instead of stdout.")
+@click.option("--report", "report_path", metavar="FILE", help="Write a JSON report of every source item.")
+@click.option("--strict", is_flag=True, help="Exit 3 when anything was approximated or skipped.")
+def convert_command(sources: tuple[str, ...], target: str, output: str | None, report_path: str | None,
+                    strict: bool, name: str | None, open_ended: bool, max_entries: int, **kwargs: Any) -> None:
+    """Convert SOURCES (.ics files, '-', URLs, holidays:CC[-SUB]) into one verified request body.
+
+    \b
+    Example:
+      pbxcal convert closures.ics holidays:US-CA --years 2026-2028 --to netsapiens --timezone America/Los_Angeles
+    """
+
+    def action() -> int:
+        if report_path == "-" or (report_path and output and Path(report_path).resolve() == Path(output).resolve()):
+            raise BadInputError("--report needs a file of its own (stdout carries the body)")
+        options = options_from(kwargs, name=name, open_ended=open_ended, max_entries=max_entries,
+                           progress=Progress.maybe())
+        result = convert(list(sources), target, options)
+        for message in result.messages:
+            say(message)
+        for outcome in result.report.outcomes.values():
+            if outcome.status in ("skipped", "cancelled") or outcome.item.approximated:
+                reason = outcome.item.skipped or ("cancelled: not active" if outcome.status == "cancelled"
+                                                  else "; ".join(outcome.item.notes))
+                say(f"{outcome.item.source}: {outcome.item.name!r}: {reason}")
+        if report_path:
+            write_output(result.report.as_json(), report_path)
+        write_output(result.body, output)
+        count = len(result.target.entries(result.body))
+        say(f"wrote {count} {result.target.NAME} entries; verified over {options.window}")
+        return EXIT_STRICT if strict and result.report.lossy else 0
+
+    run_action(action)
+
+
+@main.command("verify")
+@click.argument("body_path", metavar="BODY")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--to", "target", type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="The body's platform (default: told by its shape).")
+@window_options
+def verify_command(body_path: str, sources: tuple[str, ...], target: str | None, **kwargs: Any) -> None:
+    """Check that BODY (a .json body, or an .ics written by --to ics) is active exactly when SOURCES are.
+
+    \b
+    Example:
+      pbxcal verify body.json holidays:US-CA --years 2026-2028
+    """
+
+    def action() -> int:
+        from ..readers.ics import decode, load_bytes
+
+        options = options_from(kwargs)
+        text = decode(load_bytes(body_path, options.read.max_bytes))
+        try:
+            body = text if "BEGIN:VCALENDAR" in text[:2000].upper() else json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BadInputError(f"not JSON: {error.msg}", path=body_path, line=error.lineno) from None
+        if not isinstance(body, dict | str):
+            raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
+        schedule = verify(body, list(sources), options, target)
+        rounded = [item for item in schedule.items if item.approximated]
+        for item in rounded:
+            say(f"{item.source}: {item.name!r}: {'; '.join(item.notes)}")
+        if rounded:
+            say(f"verified only after rounding the sources to the body's clock (above): {body_path}")
+            return EXIT_STRICT
+        say(f"verified: {body_path} matches the sources over {options.window}")
+        return 0
+
+    run_action(action)
+

@@ -1,0 +1,107 @@
+"""preview and countries."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import Any
+
+import click
+
+from ..convert import Options, load
+from ..describe import describe
+from ..errors import BadInputError
+from ..model import Window
+from ..preview import year_view
+from ..targets import detect_target, get_target
+from . import main
+from .common import load_body_file, options_from, run_action, say
+
+
+def _use_colour(choice: bool | None) -> bool:
+    if choice is False or os.environ.get("NO_COLOR"):
+        return False
+    return bool(choice) or sys.stdout.isatty()
+
+
+@main.command("preview")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--year", type=int, help="The year to show (default: this year).")
+@click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own).")
+@click.option("--categories", default="", help="Holiday categories, comma-separated (default: public).")
+@click.option("--language", help="Holiday name language, e.g. en_US.")
+@click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays.")
+@click.option("--assume-timezone", metavar="IANA", help="Read unknown TZIDs as this zone.")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the grid (default: when a terminal).")
+def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | None, **kwargs: Any) -> None:
+    """Show a year at a glance for a BODY.json or for SOURCES, and each entry in plain words.
+
+    \b
+    Examples:
+      pbxcal preview holidays:US-CA --year 2027
+      pbxcal preview body.json --year 2027
+    """
+
+    def action() -> int:
+        shown = year or date.today().year
+        # Rules are read over a few years around the one shown, so yearly rules show as rules.
+        flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
+                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000, "holiday_data": None}
+        options = options_from(flags)
+        spans, lines = preview_data(list(inputs), options, shown)
+        use = _use_colour(colour)
+        click.echo(year_view(spans, shown, colour=use), nl=False, color=use)
+        click.echo("\n".join(lines))
+        return 0
+
+    run_action(action)
+
+
+def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[Any], list[str]]:
+    """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
+    shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
+    if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
+        body = load_body_file(inputs[0], options.read.max_bytes)
+        target = detect_target(body)
+        if target is None:
+            raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=inputs[0])
+        entries = target.entries(body)
+        return target.spans(entries, shown), [f"- {target.describe(e)}" for e in entries]
+    schedule, messages = load(inputs, get_target("telphin"), options)
+    for message in messages:
+        say(message)
+    lines = [f"- {s.name}: {describe(s)}" for s in schedule.series if s.spans(shown.span)]
+    return schedule.active(), lines
+
+
+@main.command("countries")
+@click.argument("code", required=False)
+def countries_command(code: str | None) -> None:
+    """List the supported countries, or one country's subdivisions, categories and languages.
+
+    \b
+    Examples:
+      pbxcal countries
+      pbxcal countries DE
+    """
+
+    def action() -> int:
+        from ..readers.holidays import countries, country_info
+
+        if code is None:
+            for country, name, subdivisions in countries():
+                click.echo(f"{country}  {name}" + (f" ({subdivisions} subdivisions)" if subdivisions else ""))
+            return 0
+        info = country_info(code)
+        click.echo(f"{info['code']}  {info['name']}")
+        click.echo(f"categories: {', '.join(info['categories'])}")
+        click.echo(f"languages: {', '.join(info['languages']) or 'English only'}")
+        subdivisions = info["subdivisions"]
+        click.echo(f"subdivisions ({len(subdivisions)}; use holidays:{info['code']}-CODE):")
+        for sub_code, sub_name in subdivisions.items():
+            click.echo(f"  {sub_code}  {sub_name}".rstrip())
+        return 0
+
+    run_action(action)
+
