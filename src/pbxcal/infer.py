@@ -27,7 +27,8 @@ def _always(_key: Hashable, _period: int) -> bool:
 class Kind:
     """One way a date can recur: a key shared by all its occurrences, and the period each falls in.
 
-    `exists(key, period)` is False for periods in which the pattern has no day (the 31st in April).
+    `exists(key, period)` is False for periods in which the pattern has no day (the 31st in April);
+    `every_period(key)` says it never is, so that runs of that key need no look at the periods between matches.
     """
 
     freq: Freq
@@ -36,17 +37,18 @@ class Kind:
     period: Callable[[date], int]
     exists: Callable[[Hashable, int], bool]
     max_interval: int
+    every_period: Callable[[Hashable], bool] = lambda _key: True
 
 
 # In order of preference when two kinds explain the same dates equally well.
 KINDS: tuple[Kind, ...] = (
     Kind(Freq.YEARLY, By.DATE, lambda d: (d.month, d.day), lambda d: d.year,
-         lambda k, p: k[1] <= days_in_month(p, k[0]), 1),
+         lambda k, p: k[1] <= days_in_month(p, k[0]), 1, lambda k: k != (2, 29)),
     Kind(Freq.YEARLY, By.NTH, lambda d: (d.month, d.weekday(), nth_of_month(d)) if d.day <= 28 else None,
          lambda d: d.year, _always, 1),
     Kind(Freq.YEARLY, By.LAST, lambda d: (d.month, d.weekday()) if is_last_weekday(d) else None,
          lambda d: d.year, _always, 1),
-    Kind(Freq.MONTHLY, By.DATE, lambda d: d.day, _month_index, _month_has, 12),
+    Kind(Freq.MONTHLY, By.DATE, lambda d: d.day, _month_index, _month_has, 12, lambda k: k <= 28),
     Kind(Freq.MONTHLY, By.NTH, lambda d: (d.weekday(), nth_of_month(d)) if d.day <= 28 else None,
          _month_index, _always, 12),
     Kind(Freq.MONTHLY, By.LAST, lambda d: d.weekday() if is_last_weekday(d) else None,
@@ -56,6 +58,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(Freq.WEEKLY, By.WEEKDAYS, lambda d: d.weekday(), lambda d: d.toordinal() // 7, _always, 8),
     Kind(Freq.DAILY, By.DATE, lambda d: 0, lambda d: d.toordinal(), _always, 28),
 )
+WEEKLY_RANK = next(rank for rank, kind in enumerate(KINDS) if kind.freq is Freq.WEEKLY)
 MAX_HOLES = 4  # periods without the pattern's day that a step may jump (Feb 29 skips 3 years)
 
 
@@ -88,21 +91,33 @@ def _extent(kind: Kind, key: Hashable, matches: list[tuple[int, date]], i: int, 
     return j
 
 
+def _steady_extent(matches: list[tuple[int, date]], i: int, interval: int) -> int:
+    """_extent for a key with a day in every period: every step is exactly one interval."""
+    j = i
+    while j < len(matches) - 1 and matches[j + 1][0] - matches[j][0] == interval:
+        j += 1
+    return j
+
+
 def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]]) -> Iterator[Run]:
     kind = KINDS[rank]
+    steady = kind.every_period(key)
     i = 0
     while i < len(matches) - 1:
         gap = matches[i + 1][0] - matches[i][0]
-        # Holes (no 31st in April) make a step of two periods look like six; keep the interval that runs longest.
-        intervals = [n for n in range(1, min(gap, kind.max_interval) + 1) if gap % n == 0]
-        options = [(_extent(kind, key, matches, i, n), -n) for n in intervals]
-        j, negative = max(options, default=(i, -1))
+        if steady:  # no holes: only the gap itself can be the interval
+            j, interval = (_steady_extent(matches, i, gap), gap) if gap <= kind.max_interval else (i, 1)
+        else:  # holes (no 31st in April) make a step of two periods look like six; keep the one that runs longest
+            options = [(_extent(kind, key, matches, i, n), -n)
+                       for n in range(1, min(gap, kind.max_interval) + 1) if gap % n == 0]
+            j, negative = max(options, default=(i, -1))
+            interval = -negative
         if j == i:
             i += 1
             continue
         dates = tuple(d for _, d in matches[i : j + 1])
-        if negative == -1 or len(dates) >= 3:
-            yield Run(rank, -negative, dates)
+        if interval == 1 or len(dates) >= 3:
+            yield Run(rank, interval, dates)
         i = j
 
 
@@ -121,9 +136,46 @@ def candidate_runs(dates: Iterable[date]) -> list[Run]:
     return found
 
 
+def _whole_run(rank: int, ordered: list[date], max_keys: int) -> list[Run] | None:
+    """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
+    kind = KINDS[rank]
+    by_key: dict[Hashable, list[tuple[int, date]]] = {}
+    for day in ordered:
+        key = kind.key(day)
+        if key is None or (key not in by_key and len(by_key) == max_keys):
+            return None
+        by_key.setdefault(key, []).append((kind.period(day), day))
+    runs = []
+    for key, matches in by_key.items():
+        found = list(_runs(rank, key, matches))
+        if len(found) != 1 or len(found[0].dates) != len(matches):
+            return None
+        runs.extend(found)
+    return runs
+
+
+def single_rule(ordered: list[date]) -> Rule | None:
+    """The one rule that gives exactly these sorted dates, found without searching every run of every kind."""
+    if len(ordered) < 2:
+        return None
+    for rank in range(len(KINDS)):
+        runs = _whole_run(rank, ordered, 1)
+        if runs is not None:
+            return runs[0].rule()
+    runs = _whole_run(WEEKLY_RANK, ordered, 7)
+    joined = merge_weekly([r.rule() for r in runs]) if runs else []
+    return joined[0] if len(joined) == 1 else None
+
+
 def infer_rules(dates: Iterable[date]) -> list[Rule]:
     """Rules and one-offs whose occurrences are exactly `dates`, greedily using the widest runs first."""
     uncovered = set(dates)
+    ordered = sorted(uncovered)
+    if len(ordered) == 1:
+        return [Rule.once(ordered[0])]
+    alone = single_rule(ordered)
+    if alone is not None:
+        return [alone]
     runs = candidate_runs(uncovered)
     heap = [(-len(r.dates), r.kind_rank, r.interval, r.dates[0], n) for n, r in enumerate(runs)]
     heapq.heapify(heap)
@@ -158,20 +210,34 @@ def merge_weekly(rules: list[Rule]) -> list[Rule]:
     return merged
 
 
+def _weekday_dates(rule: Rule, weekday: int) -> tuple[date, date] | None:
+    """The first and last dates a weekly rule gives on one weekday (its start counts 7-day blocks), or None."""
+    step = 7 * rule.interval
+    first = rule.start + timedelta(days=(weekday - rule.start.weekday()) % 7)
+    if rule.until is None or first > rule.until:
+        return None
+    return first, first + timedelta(days=(rule.until - first).days // step * step)
+
+
 def _join_weekly(first: Rule, second: Rule) -> Rule | None:
+    """One weekly rule with the occurrences of both, when there is one (each weekday keeps its first and last)."""
     if (
         first.freq is not Freq.WEEKLY
         or first.interval != second.interval
         or not first.start <= second.start < first.start + timedelta(days=7)
         or first.until is None
         or second.until is None
+        or first.weekdays & second.weekdays
     ):
         return None
     joined = Rule(Freq.WEEKLY, first.start, By.WEEKDAYS, first.interval, max(first.until, second.until),
                   first.weekdays | second.weekdays)
-    end = joined.until + timedelta(days=1)
-    expected = set(first.occurrences(first.start, end)) | set(second.occurrences(second.start, end))
-    return joined if set(joined.occurrences(joined.start, end)) == expected else None
+    for part in (first, second):
+        for weekday in part.weekdays:
+            own = _weekday_dates(part, weekday)
+            if own is None or own != _weekday_dates(joined, weekday):
+                return None
+    return joined
 
 
-__all__ = ["KINDS", "Kind", "Run", "candidate_runs", "infer_rules", "merge_weekly"]
+__all__ = ["KINDS", "Kind", "Run", "candidate_runs", "infer_rules", "merge_weekly", "single_rule"]

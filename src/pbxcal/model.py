@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil import rrule as du
 
@@ -36,6 +37,7 @@ def nth_of_month(day: date) -> int:
     return (day.day - 1) // 7 + 1
 
 
+@lru_cache(maxsize=4096)
 def days_in_month(year: int, month: int) -> int:
     following = date(year + month // 12, month % 12 + 1, 1)
     return (following - date(year, month, 1)).days
@@ -96,11 +98,7 @@ class Rule:
         """Occurrence dates d with first <= d < until."""
         if self.freq is Freq.ONCE:
             return [self.start] if first <= self.start < until else []
-        low, high = midnight(first), midnight(until)
-        found: set[date] = set()
-        for rule in self._rrules():
-            found.update(d.date() for d in rule.between(low, high, inc=True) if d < high)
-        return sorted(found)
+        return list(_occurrences(self, first, until))
 
     def next_after(self, day: date) -> date | None:
         """The first occurrence after day, ignoring `until`."""
@@ -109,6 +107,16 @@ class Rule:
         after = [r.after(midnight(day)) for r in replace(self, until=None)._rrules()]
         found = [d.date() for d in after if d is not None]
         return min(found) if found else None
+
+
+# A writer proposes a rule, its evaluator reads the same rule back, and verification reads it again: expand once.
+@lru_cache(maxsize=1024)
+def _occurrences(rule: Rule, first: date, until: date) -> tuple[date, ...]:
+    low, high = midnight(first), midnight(until)
+    found: set[date] = set()
+    for one in rule._rrules():
+        found.update(d.date() for d in one.between(low, high, inc=True) if d < high)
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)

@@ -102,16 +102,19 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
     open_ended = any(item.open_ended for item in items)
     horizon = midnight(window.until) + (LOOKAHEAD if open_ended else timedelta())
     spans = clip((s for item in items for s in item.spans), Span(window.span.start, horizon))
-    touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items}
+    touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items} if len(items) > 1 else {}
     series: list[Series] = []
     for (offset, length), dates in day_pieces(spans).items():
         for rule in infer_rules(dates):
             if rule.start >= window.until:
                 continue
             rule = _extend(rule, window, open_ended, horizon.date(), extend_inferred)
-            days = {d + timedelta(days=k) for d in rule.occurrences(window.first, window.until)
-                    for k in range(max(1, -(-length // SECONDS_PER_DAY)))}
-            keys = frozenset(key for key, seen in touched.items() if seen & days)
+            if len(items) == 1:  # the rule came from this item's own spans inside the window
+                keys = frozenset({items[0].key})
+            else:
+                days = {d + timedelta(days=k) for d in rule.occurrences(window.first, window.until)
+                        for k in range(max(1, -(-length // SECONDS_PER_DAY)))}
+                keys = frozenset(key for key, seen in touched.items() if seen & days)
             series.append(Series(name, rule, offset, length, keys))
     return sorted(series, key=_series_order)
 
