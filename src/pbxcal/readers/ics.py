@@ -12,21 +12,20 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from ..errors import BadInputError, LimitExceededError
 from ..model import Item, Window, midnight
 from ..normalize import LOOKAHEAD
 from ..spans import Span
 from . import Opened, ReadOptions
+from .tzids import iana_name, prefer_iana, resolve_tzids
 
 MARGIN = timedelta(days=2)  # expand a little beyond the window: zone conversion can move an occurrence into it
 TIMED_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
@@ -66,119 +65,6 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-@cache
-def iana_name(tzid: str) -> str | None:
-    """An IANA zone name for a TZID: itself, its Windows mapping, or the tail of a vendor-prefixed id."""
-    tzid = tzid.strip().strip('"')
-    candidates = [tzid, WINDOWS_TO_OLSON.get(tzid, "")]
-    parts = tzid.strip("/").split("/")
-    candidates += ["/".join(parts[-n:]) for n in (3, 2)]
-    return next((c for c in candidates if c in _zones()), None)
-
-
-# Years over which an embedded VTIMEZONE must agree with the IANA zone of the same name to be replaced by it.
-SAME_OFFSETS_YEARS = range(2010, 2041)
-
-
-def _same_offsets(embedded: Any, zone: ZoneInfo) -> bool:
-    """Whether two zones give the same UTC offsets: twice a month, and an hour either side of each IANA change."""
-    utc = ZoneInfo("UTC")
-    previous = None
-    for year in SAME_OFFSETS_YEARS:
-        for month in range(1, 13):
-            for day in (1, 15):
-                moment = datetime(year, month, day, 12, tzinfo=utc)
-                offset = moment.astimezone(zone).utcoffset()
-                if moment.astimezone(embedded).utcoffset() != offset:
-                    return False
-                if previous is not None and previous[1] != offset and not _same_around(previous[0], moment,
-                                                                                       embedded, zone):
-                    return False
-                previous = (moment, offset)
-    return True
-
-
-def _same_around(low: datetime, high: datetime, embedded: Any, zone: ZoneInfo) -> bool:
-    while high - low > timedelta(hours=1):  # find the IANA change to the hour, then compare on both sides
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
-            low = middle
-        else:
-            high = middle
-    return all(m.astimezone(embedded).utcoffset() == m.astimezone(zone).utcoffset()
-               for m in (low - timedelta(hours=1), low, high, high + timedelta(hours=1)))
-
-
-def prefer_iana(text: str) -> tuple[str, list[str]]:
-    """Read embedded VTIMEZONEs named like an IANA or Windows zone as that IANA zone, when their offsets agree.
-
-    The embedded definitions are evaluated rule by rule from 1601 on every lookup, which makes big Outlook exports
-    crawl; the IANA zone gives the same wall times. A definition that differs anywhere is kept.
-    """
-    messages = []
-    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
-        tzid_line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
-        tzid = tzid_line[1].strip().replace("\\,", ",") if tzid_line else ""
-        iana = iana_name(tzid) if tzid else None
-        if iana is None or iana == tzid:
-            continue
-        try:
-            embedded = icalendar.Timezone.from_ical(block).to_tz()
-            same = _same_offsets(embedded, ZoneInfo(iana))
-        except Exception:  # a definition icalendar cannot turn into a zone is left to the parser to judge
-            continue
-        if same:
-            text = _rename_tzid(text, tzid, iana)
-            messages.append(f"time zone {tzid!r} read as {iana} (the same offsets {SAME_OFFSETS_YEARS.start}-"
-                            f"{SAME_OFFSETS_YEARS.stop - 1})")
-    return text, messages
-
-
-# A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
-DATE_LINE = re.compile(
-    r'^(?:DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:;"\r\n]*(?:"[^"\r\n]*")?)*):(\S[^\r\n]*)\r?$',
-    re.M | re.I)
-
-
-def _tzids_in_events(text: str) -> set[str]:
-    found = set()
-    for params, _value in DATE_LINE.findall(text):
-        match = re.search(r';TZID=("[^"]*"|[^;]*)', params, re.I)
-        if match:
-            found.add(match[1].strip('"'))
-    return found
-
-
-def _defined_tzids(text: str) -> set[str]:
-    return {m.strip().replace("\\,", ",") for m in re.findall(r"^TZID:([^\r\n]*)", text, re.M | re.I)}
-
-
-def _rename_tzid(text: str, tzid: str, name: str) -> str:
-    return re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={name}", text, flags=re.I)
-
-
-def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
-    """Text whose every undefined TZID is an IANA name, so the parser never reads a time as floating by mistake.
-
-    A Windows or vendor-prefixed name becomes its IANA zone; an unknown one becomes `assume`, or stops the run.
-    """
-    undefined = _tzids_in_events(text) - _defined_tzids(text)
-    unknown = sorted(t for t in undefined if not iana_name(t))
-    if unknown and not assume:
-        raise BadInputError(f"time zone {unknown[0]!r} is neither defined in the file nor a known zone; "
-                            "pass --assume-timezone IANA to read it as that zone", path=spec)
-    for tzid in sorted(undefined):
-        name = iana_name(tzid) or assume
-        if name and name != tzid:
-            text = _rename_tzid(text, tzid, name)
-    return text
 
 
 def parse(spec: str, data: bytes, assume_timezone: str | None = None,
