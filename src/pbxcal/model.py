@@ -145,7 +145,8 @@ class Series:
         """The active spans of this series inside window."""
         reach = timedelta(seconds=self.offset + self.length) + DAY
         days = self.rule.occurrences((window.start - reach).date(), window.end.date() + DAY)
-        return clip((self.span_on(d) for d in days), window)
+        offset, length = timedelta(seconds=self.offset), timedelta(seconds=self.length)
+        return clip((Span(start := midnight(d) + offset, start + length) for d in days), window)
 
 
 @dataclass(frozen=True)

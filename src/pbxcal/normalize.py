@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .infer import infer_rules
 from .model import SECONDS_PER_DAY, Freq, Item, Rule, Schedule, Series, Window, midnight
@@ -24,8 +24,15 @@ class Clock:
     end_of_day: int
 
 
+def _on_clock(moment: datetime, clock: Clock) -> bool:
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+    return not moment.microsecond and not seconds % clock.resolution and seconds != clock.end_of_day
+
+
 def snap(span: Span, clock: Clock) -> Span:
     """The smallest span the clock can write that covers span (ends read as end of day move to midnight)."""
+    if _on_clock(span.start, clock) and _on_clock(span.end, clock):
+        return span
     step = timedelta(seconds=clock.resolution)
     start = span.start - (span.start - midnight(span.start.date())) % step
     end = span.end + (-(span.end - midnight(span.end.date()))) % step
@@ -52,18 +59,19 @@ def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     shapes: dict[tuple[int, int], list[date]] = defaultdict(list)
     for span in spans:
         day = span.start.date()
+        low = midnight(day)
         run_start: date | None = None
-        while midnight(day) < span.end:
-            low, high = max(span.start, midnight(day)), min(span.end, midnight(day) + DAY)
-            if high - low == DAY:
+        while low < span.end:
+            high = low + DAY
+            start, end = max(span.start, low), min(span.end, high)
+            if start == low and end == high:
                 run_start = run_start or day
             else:
                 if run_start is not None:
                     shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
                     run_start = None
-                offset = int((low - midnight(day)).total_seconds())
-                shapes[(offset, int((high - low).total_seconds()))].append(day)
-            day += DAY
+                shapes[(int((start - low).total_seconds()), int((end - start).total_seconds()))].append(day)
+            day, low = day + DAY, high
         if run_start is not None:
             shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
     return shapes

@@ -34,21 +34,28 @@ class Span(NamedTuple):
 def merge(spans: Iterable[Span]) -> list[Span]:
     """The union of spans as a sorted list of disjoint, non-touching spans; empty spans vanish."""
     merged: list[Span] = []
-    for span in sorted(s for s in spans if s.end > s.start):
-        if merged and span.start <= merged[-1].end:
-            if span.end > merged[-1].end:
-                merged[-1] = Span(merged[-1].start, span.end)
+    last_end: datetime | None = None
+    for span in sorted(spans):
+        start, end = span
+        if end <= start:
+            continue
+        if last_end is not None and start <= last_end:
+            if end > last_end:
+                merged[-1] = Span(merged[-1].start, end)
+                last_end = end
         else:
             merged.append(span)
+            last_end = end
     return merged
 
 
 def clip(spans: Iterable[Span], window: Span) -> list[Span]:
     """The parts of spans inside window, merged."""
+    low, high = window
     return merge(
-        Span(max(s.start, window.start), min(s.end, window.end))
+        s if low <= s.start and s.end <= high else Span(max(s.start, low), min(s.end, high))
         for s in spans
-        if s.end > window.start and s.start < window.end
+        if s.end > low and s.start < high
     )
 
 

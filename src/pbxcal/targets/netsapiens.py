@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from .. import holiday_api
@@ -238,9 +238,12 @@ def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
 # ---- reader and evaluator -------------------------------------------------------------------------------------
 
 def _parse_date(entry: dict[str, Any], key: str) -> date:
+    value = str(entry.get(key, ""))
     try:
-        return datetime.strptime(str(entry[key]), "%Y%m%d").date()
-    except (KeyError, ValueError):
+        if len(value) != 8 or not value.isdigit():
+            raise ValueError(value)
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
         raise BadInputError(f"entry field {key} must be a YYYYMMDD date, got {entry.get(key)!r}") from None
 
 
