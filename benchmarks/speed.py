@@ -3,9 +3,10 @@
 Run: .venv/bin/python benchmarks/speed.py [SIZE ...]        (default sizes: 1000 5000 20000)
 
 For each size it generates an Outlook-style calendar (benchmarks/generate.py) and measures, each in a fresh process:
-the floor (icalendar parsing alone), `pbxcal convert` end to end for both targets (verification included), and
-their ratios. Then `pbxcal --help` against a bare interpreter, and `pbxcal convert holidays:US` against the
-holidays package's own exporter. Budgets (issue 7): convert <= 1.5x the floor's time and <= 2x its peak memory at
+the floor (icalendar parsing alone), parsing plus recurring_ical_events' expansion over the window (the library
+pbxcal expands with), `pbxcal convert` end to end for both targets (verification included), and their ratios.
+Then `pbxcal --help` against a bare interpreter, and `pbxcal convert holidays:US` against the holidays package's
+own exporter. Budgets (issue 7): convert <= 1.5x the floor's time and <= 2x its peak memory at
 20k events; --help <= 0.15 s over a bare interpreter; holidays no slower than holidays-ics.
 """
 
@@ -22,6 +23,11 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PYTHON = sys.executable
 WINDOW = ["--from", "2026-01-01", "--until", "2031-01-01"]
+# A second reference: parsing plus recurring_ical_events' expansion over the same window, which pbxcal builds on.
+EXPAND = ("import icalendar, recurring_ical_events, x_wr_timezone; "
+          "calendar = x_wr_timezone.to_standard(icalendar.Calendar.from_ical(open({path!r}).read())); "
+          "sum(1 for _ in recurring_ical_events.of(calendar).between((2026, 1, 1), (2031, 1, 1)))")
+EXPAND_UP_TO = 5000
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -44,8 +50,9 @@ def best(command: list[str], runs: int) -> tuple[float, float]:
 def main() -> int:
     sizes = [int(s) for s in sys.argv[1:]] or [1000, 5000, 20000]
     pbxcal = [PYTHON, "-m", "pbxcal.cli"]
-    print("| events | parse floor s | floor MiB | target | convert s | MiB | time ratio | memory ratio |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|")
+    print("| events | parse floor s | floor MiB | parse + expand s | target | convert s | MiB | time ratio | "
+          "memory ratio | ratio to parse + expand |")
+    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             path = Path(folder) / f"calendar-{size}.ics"
@@ -53,11 +60,14 @@ def main() -> int:
                                            capture_output=True, text=True).stdout)
             floor = best([PYTHON, "-c", f"import icalendar; icalendar.Calendar.from_ical(open({str(path)!r}).read())"],
                          1 if size > 5000 else 2)
+            # Minutes at 20k events: measured up to EXPAND_UP_TO only.
+            expanded = best([PYTHON, "-c", EXPAND.format(path=str(path))], 1) if size <= EXPAND_UP_TO else None
             for target in ("netsapiens", "telphin"):
                 spent = measure([*pbxcal, "convert", str(path), "--to", target, *WINDOW, "--timezone", "Europe/Berlin",
                                  "--max-entries", "10000000", "--max-occurrences", "100000000", "-o", os.devnull])
-                print(f"| {size} | {floor[0]:.2f} | {floor[1]:.0f} | {target} | {spent[0]:.2f} | {spent[1]:.0f} | "
-                      f"{spent[0] / floor[0]:.1f}x | {spent[1] / floor[1]:.1f}x |")
+                reference = (f"{expanded[0]:.2f}", f"{spent[0] / expanded[0]:.2f}x") if expanded else ("-", "-")
+                print(f"| {size} | {floor[0]:.2f} | {floor[1]:.0f} | {reference[0]} | {target} | {spent[0]:.2f} | "
+                      f"{spent[1]:.0f} | {spent[0] / floor[0]:.1f}x | {spent[1] / floor[1]:.1f}x | {reference[1]} |")
     bare = best([PYTHON, "-c", "pass"], 5)[0]
     helped = best([*pbxcal, "--help"], 5)[0]
     print(f"\n`pbxcal --help`: {helped:.3f} s; bare interpreter {bare:.3f} s; difference {helped - bare:.3f} s")
