@@ -1,7 +1,7 @@
 """Compactness: entries pbxcal writes per target against one entry per date, for holiday sets and the samples.
 
 Run: .venv/bin/python benchmarks/compactness.py [--years 2026-2035]
-Every row is a verified conversion (pbxcal.convert verifies each body before returning it).
+Every row is a verified conversion (pbxcal.convert() verifies each body before returning it).
 """
 
 from __future__ import annotations

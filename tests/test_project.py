@@ -4,6 +4,7 @@ import importlib
 import pkgutil
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,21 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(ROOT / ".venv/bin/ruff")
     result = subprocess.run([ruff, "check", "src", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_help_loads_no_calendar_holiday_or_http_library():
+    """Start-up cost is measured by the benchmark; this pins its cause: --help imports only the command line."""
+    probe = ("import sys; from pbxcal.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "heavy = ('dateutil', 'icalendar', 'recurring_ical_events', 'holidays', 'httpx')\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m == 'pbxcal.pipeline'))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_package_exports_load_on_first_use():
+    import pbxcal
+
+    assert pbxcal.Window is importlib.import_module("pbxcal.model").Window
+    with pytest.raises(AttributeError):
+        _ = pbxcal.no_such_name

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from conftest import reference_spans
-from pbxcal.convert import Options, convert
 from pbxcal.model import Window
+from pbxcal.pipeline import Options, convert
 from pbxcal.readers.tzids import prefer_iana
 
 

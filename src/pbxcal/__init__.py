@@ -7,11 +7,29 @@
     'specific-dates'
 """
 
-from .convert import Conversion, Options, check, convert, verify
-from .errors import PbxcalError
-from .model import Rule, Schedule, Series, Window
-from .readers import ReadOptions
-from .spans import Span
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import PbxcalError
+    from .model import Rule, Schedule, Series, Window
+    from .pipeline import Conversion, Options, check, convert, verify
+    from .readers import ReadOptions
+    from .spans import Span
+
+# Loaded on first use, so that `pbxcal --help` does not pay for the calendar machinery.
+EXPORTS = {
+    "Conversion": "pipeline", "Options": "pipeline", "check": "pipeline", "convert": "pipeline", "verify": "pipeline",
+    "PbxcalError": "errors", "Rule": "model", "Schedule": "model", "Series": "model", "Window": "model",
+    "ReadOptions": "readers", "Span": "spans",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in EXPORTS:
+        raise AttributeError(f"module 'pbxcal' has no attribute {name!r}")
+    return getattr(import_module(f".{EXPORTS[name]}", __name__), name)
+
 
 __version__ = "0.1.0"
 

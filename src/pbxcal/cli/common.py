@@ -8,16 +8,15 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..convert import Options
 from ..errors import EXIT_FAILED, BadInputError, PbxcalError
-from ..holiday_api import load_rows
-from ..model import Window
-from ..readers import ReadOptions
-from ..zones import check_zone
+
+if TYPE_CHECKING:
+    from ..model import Window
+    from ..pipeline import Options
 
 DEFAULT_YEARS = 3
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # far enough for any schedule; keeps date arithmetic away from year 9999
@@ -30,6 +29,7 @@ def say(message: str) -> None:
 
 def window_from(first: str | None, until: str | None, years: str | None, today: date | None = None) -> Window:
     """The window from --from/--until/--years; by default 1 January of this year, for three years."""
+    from ..model import Window  # the library loads only when a command runs, not for --help
     if years and (first or until):
         raise BadInputError("--years cannot be combined with --from or --until")
     if years:
@@ -90,6 +90,10 @@ def load_body_file(path: str, max_bytes: int) -> Any:
 
 def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
     """The library's options from the shared command-line options."""
+    from ..holiday_api import load_rows
+    from ..pipeline import Options
+    from ..readers import ReadOptions
+    from ..zones import check_zone
     read = ReadOptions(
         categories=tuple(c.strip() for c in kwargs["categories"].split(",") if c.strip()),
         language=kwargs["language"],

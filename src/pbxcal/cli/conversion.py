@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..convert import convert, verify
 from ..errors import EXIT_STRICT, BadInputError
 from ..targets import TARGETS
 from . import main
@@ -37,6 +36,8 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
     """
 
     def action() -> int:
+        from ..pipeline import convert
+
         if report_path == "-" or (report_path and output and Path(report_path).resolve() == Path(output).resolve()):
             raise BadInputError("--report needs a file of its own (stdout carries the body)")
         options = options_from(kwargs, name=name, open_ended=open_ended, max_entries=max_entries,
@@ -74,6 +75,7 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
     """
 
     def action() -> int:
+        from ..pipeline import verify
         from ..readers.ics import decode, load_bytes
 
         options = options_from(kwargs)

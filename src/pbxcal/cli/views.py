@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..convert import Options, load
-from ..describe import describe
 from ..errors import BadInputError
-from ..model import Window
-from ..preview import year_view
 from ..targets import detect_target, get_target
 from . import main
 from .common import load_body_file, options_from, run_action, say
+
+if TYPE_CHECKING:
+    from ..pipeline import Options
 
 
 def _use_colour(choice: bool | None) -> bool:
@@ -44,6 +43,8 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
     """
 
     def action() -> int:
+        from ..preview import year_view
+
         shown = year or date.today().year
         # Rules are read over a few years around the one shown, so yearly rules show as rules.
         flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
@@ -60,6 +61,10 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
 
 def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[Any], list[str]]:
     """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
+    from ..describe import describe
+    from ..model import Window
+    from ..pipeline import load
+
     shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
     if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
         body = load_body_file(inputs[0], options.read.max_bytes)
