@@ -121,10 +121,8 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]]) -> Iterator
         i = j
 
 
-def candidate_runs(dates: Iterable[date]) -> list[Run]:
-    """Every maximal run of every kind in the dates."""
-    found: list[Run] = []
-    ordered = sorted(set(dates))
+def _key_groups(ordered: list[date]) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
+    """Per kind and key, the (period, date) of every date with that key, in date order."""
     for rank, kind in enumerate(KINDS):
         by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
         for day in ordered:
@@ -132,8 +130,12 @@ def candidate_runs(dates: Iterable[date]) -> list[Run]:
             if key is not None:
                 by_key[key].append((kind.period(day), day))
         for key, matches in by_key.items():
-            found.extend(_runs(rank, key, matches))
-    return found
+            yield rank, key, matches
+
+
+def candidate_runs(dates: Iterable[date]) -> list[Run]:
+    """Every maximal run of every kind in the dates."""
+    return [run for rank, key, matches in _key_groups(sorted(set(dates))) for run in _runs(rank, key, matches)]
 
 
 def _whole_run(rank: int, ordered: list[date], max_keys: int) -> list[Run] | None:
@@ -176,12 +178,35 @@ def infer_rules(dates: Iterable[date]) -> list[Rule]:
     alone = single_rule(ordered)
     if alone is not None:
         return [alone]
-    runs = candidate_runs(uncovered)
-    heap = [(-len(r.dates), r.kind_rank, r.interval, r.dates[0], n) for n, r in enumerate(runs)]
+    return merge_weekly(_widest_runs_first(ordered, uncovered)) + [Rule.once(d) for d in sorted(uncovered)]
+
+
+def _widest_runs_first(ordered: list[date], uncovered: set[date]) -> list[Rule]:
+    """Greedy cover: take the run with the most uncovered dates (ties: kind order, interval, start) while >= 2.
+
+    A key's dates bound the size of every run inside it, so a key group waits in the heap under that bound and is
+    cut into runs only when it reaches the top: most groups never are. Groups sort before runs of equal size and
+    kind (their third field, 0, is below every interval), so the order of choices is that of an eager search.
+    """
+    groups = [group for group in _key_groups(ordered) if len(group[2]) >= 2]
+    heap = [(-len(matches), rank, 0, matches[0][1], n) for n, (rank, _key, matches) in enumerate(groups)]
     heapq.heapify(heap)
+    runs: list[Run] = []
     chosen: list[Rule] = []
     while heap:
         negative, rank, interval, first, n = heapq.heappop(heap)
+        if interval == 0:
+            _rank, key, matches = groups[n]
+            fresh = sum(d in uncovered for _, d in matches)
+            if fresh < 2:
+                continue
+            if fresh < -negative:
+                heapq.heappush(heap, (-fresh, rank, 0, first, n))
+                continue
+            for run in _runs(rank, key, matches):
+                runs.append(run)
+                heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
+            continue
         fresh = sum(d in uncovered for d in runs[n].dates)
         if fresh < 2:
             continue
@@ -190,7 +215,7 @@ def infer_rules(dates: Iterable[date]) -> list[Rule]:
             continue
         chosen.append(runs[n].rule())
         uncovered.difference_update(runs[n].dates)
-    return merge_weekly(chosen) + [Rule.once(d) for d in sorted(uncovered)]
+    return chosen
 
 
 def merge_weekly(rules: list[Rule]) -> list[Rule]:
