@@ -58,20 +58,20 @@ def test_invalid_conditions_are_refused_with_the_field_named():
 
 def test_christmas_block_is_one_condition_and_nth_weekday_uses_a_seven_day_window():
     rule = Rule(Freq.YEARLY, date(2026, 12, 24), By.DATE)
-    [conditions] = list(tp.candidates(Series("Xmas", rule, 0, 3 * 86400), W))
+    conditions, _limited = tp.candidates(Series("Xmas", rule, 0, 3 * 86400), W)
     assert tp.finish(conditions) == [cond(month=12, start_mday=24, end_mday=26)]
     rule = Rule(Freq.YEARLY, date(2026, 11, 26), By.NTH)
-    [conditions] = list(tp.candidates(Series("Thanksgiving", rule, 0, 2 * 86400), W))
+    conditions, _limited = tp.candidates(Series("Thanksgiving", rule, 0, 2 * 86400), W)
     assert conditions == [cond(month=11, start_dow=5, end_dow=5, start_mday=22, end_mday=28),
                           cond(month=11, start_dow=6, end_dow=6, start_mday=23, end_mday=29)]
 
 
 def test_weekly_monday_to_friday_is_one_range_and_weekend_wraps():
     rule = Rule(Freq.WEEKLY, date(2026, 1, 5), By.WEEKDAYS, weekdays=frozenset(range(5)))
-    [first, _sched] = list(tp.candidates(Series("Hours", rule, 9 * 3600, 8 * 3600), W))
+    first, _sched, _limited = tp.candidates(Series("Hours", rule, 9 * 3600, 8 * 3600), W)
     assert first == [cond(start_dow=2, end_dow=6, start_time="09:00:00", end_time="17:00:00")]
     weekend = Rule(Freq.WEEKLY, date(2026, 1, 3), By.WEEKDAYS, weekdays=frozenset({5, 6}))
-    [first, _sched] = list(tp.candidates(Series("Weekend", weekend, 0, 86400), W))
+    first, _sched, _limited = tp.candidates(Series("Weekend", weekend, 0, 86400), W)
     assert first == [cond(start_dow=7, end_dow=1)]
 
 
@@ -79,3 +79,27 @@ def test_once_writes_midnight_as_the_end_of_the_previous_day():
     [c] = tp.once(Span(datetime(2026, 5, 1), datetime(2026, 5, 2)))
     assert (c["start_datetime"], c["end_datetime"]) == ("2026-05-01 00:00:00", "2026-05-01 23:59:59")
     assert list(c) == list(tp.FIELDS)
+
+
+def test_a_rule_that_starts_and_ends_inside_the_window_is_one_condition_limited_by_a_block():
+    """Thanksgiving 2027-2029 only, in a ten-year window: the calendar form AND one scheduled-days block."""
+    ten_years = Window(date(2026, 1, 1), date(2036, 1, 1))
+    series = Series("Thanksgiving", Rule(Freq.YEARLY, date(2027, 11, 25), By.NTH, until=date(2029, 11, 22)), 0, 86400)
+    exact = [c for c in tp.candidates(series, ten_years) if tp.spans(c, ten_years) == series.spans(ten_years.span)]
+    [limited] = exact[0]
+    assert limited == cond(month=11, start_dow=5, end_dow=5, start_mday=22, end_mday=28,
+                           sched_start_date="2027-11-25 00:00:00", sched_active_days=729,
+                           sched_skip_days=(date(2300, 1, 1) - date(2029, 11, 22)).days - 1)
+    # the days by hand: the 4th Thursdays of November 2027, 2028 and 2029, nothing before or after
+    assert starts([limited], ten_years) == [date(2027, 11, 25), date(2028, 11, 23), date(2029, 11, 22)]
+    assert tp.describe(limited) == ("every year in November, the 4th Thursday (days 22-28), from 2027-11-25 to "
+                                    "2029-11-22, all day")
+
+
+def test_an_open_ended_rule_that_starts_inside_the_window_is_limited_at_its_start_only():
+    weekly = Series("Fridays", Rule(Freq.WEEKLY, date(2027, 1, 1), By.WEEKDAYS, weekdays=frozenset({4})),
+                    15 * 3600, 2 * 3600)
+    *_, limited = tp.candidates(weekly, W)
+    [condition] = limited
+    assert condition["sched_start_date"] == "2027-01-01 00:00:00" and condition["sched_skip_days"] == 1
+    assert tp.describe(condition) == "every week, Friday, from 2027-01-01 on, 15:00-17:00"

@@ -24,6 +24,9 @@ PAIRS = (("start_dow", "end_dow"), ("start_mday", "end_mday"), ("start_time", "e
          ("start_datetime", "end_datetime"))
 SCHED = ("sched_start_date", "sched_active_days", "sched_skip_days")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# A calendar form limited to the days [first, last] is the form AND a scheduled-days block of exactly those days,
+# whose next block (sched_skip_days must be at least 1; no maximum is documented) begins here, past any window.
+BLOCK_HORIZON = date(2300, 1, 1)
 
 
 def detect(body: object) -> bool:
@@ -141,6 +144,7 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                                           "end_time": _clock(series.offset + series.length)}
     if not series.whole_days and series.offset + series.length > SECONDS_PER_DAY:
         return
+    forms = {}
     for form in (_day_fields, _sched):
         conditions = []
         for shift in range(days):
@@ -149,7 +153,19 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                 break
             conditions.extend(_condition(**f, **times) for f in fields)
         else:
+            forms[form] = conditions
             yield conditions
+    if _day_fields in forms:  # the rule starts or ends inside the window
+        last = rule.until + timedelta(days=days - 1) if rule.until else None
+        yield [{**c, **_block(rule.start, last)} for c in forms[_day_fields]]
+
+
+def _block(first: date, last: date | None) -> dict[str, Any]:
+    """Scheduled-days fields active from first through last (no end: up to the horizon), then not again."""
+    end = last or BLOCK_HORIZON - timedelta(days=2)
+    active = (end - first).days + 1
+    return {"sched_start_date": f"{first:%Y-%m-%d} 00:00:00", "sched_active_days": active,
+            "sched_skip_days": (BLOCK_HORIZON - first).days - active}
 
 
 def _key_without(condition: dict[str, Any], *names: str) -> tuple[Any, ...]:
@@ -359,7 +375,13 @@ def describe(condition: dict[str, Any]) -> str:
     parts = [period, _days(full)]
     if full["sched_start_date"] is not None:
         active, skip = full["sched_active_days"], full["sched_skip_days"]
-        parts.append(f"{active} day(s) on and {skip} off from {str(full['sched_start_date'])[:10]}")
+        first = _parse_stamp(full["sched_start_date"], "sched_start_date").date()
+        if first + timedelta(days=active + skip) < BLOCK_HORIZON:
+            parts.append(f"{active} day(s) on and {skip} off from {first}")
+        elif first + timedelta(days=active + 1) >= BLOCK_HORIZON:
+            parts.append(f"from {first} on")
+        else:
+            parts.append(f"from {first} to {first + timedelta(days=active - 1)}")
     if full["start_time"] is None:
         parts.append("all day")
     else:
