@@ -101,3 +101,14 @@ def test_once_splits_a_timed_span_across_midnight():
     assert [(e[ns.BEGIN_DATE], e[ns.BEGIN_TIME], e[ns.END_DATE], e[ns.END_TIME]) for e in found] == [
         ("20260612", "1500", "20260612", "2359"), ("20260613", "0000", "20260614", "2359"),
         ("20260615", "0000", "20260615", "1000")]
+
+
+def test_dates_and_times_take_only_ascii_digits():
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in "20260105")  # int() reads them; the docs' format does not
+    good = {"timeframe-specific-dates-begin-date": "20260105", "timeframe-specific-dates-end-date": "20260105",
+            "timeframe-specific-dates-begin-time": "0900", "timeframe-specific-dates-end-time": "1000",
+            "timeframe-recurrence-type": "doesNotRecur"}
+    for field, value in (("timeframe-specific-dates-begin-date", fullwidth),
+                         ("timeframe-specific-dates-begin-time", fullwidth[:4])):
+        with pytest.raises(BadInputError, match=field):
+            ns.read_entry({**good, field: value})

@@ -103,3 +103,23 @@ def test_an_open_ended_rule_that_starts_inside_the_window_is_limited_at_its_star
     [condition] = limited
     assert condition["sched_start_date"] == "2027-01-01 00:00:00" and condition["sched_skip_days"] == 1
     assert tp.describe(condition) == "every week, Friday, from 2027-01-01 on, 15:00-17:00"
+
+
+FULLWIDTH_09 = "\uff10\uff19"  # digits to int() and to a Unicode-aware regex, but not the documented format
+
+
+@pytest.mark.parametrize("field, value", [
+    ("start_time", f"{FULLWIDTH_09}:00:00"), ("start_time", "9:00:00"),
+    ("start_datetime", f"2026-01-05 {FULLWIDTH_09}:00:00"), ("end_datetime", "2026-1-5 10:00:00")])
+def test_times_and_stamps_take_only_the_documented_ascii_digits(field, value):
+    base = (cond(start_dow=2, end_dow=6, start_time="09:00:00", end_time="17:00:00") if field.endswith("_time")
+            else cond(start_datetime="2026-01-05 09:00:00", end_datetime="2026-01-05 10:00:00"))
+    with pytest.raises(BadInputError, match=field):
+        tp.spans([{**base, field: value}], W)
+
+
+def test_describe_tells_blocks_from_cycles_and_survives_huge_counts():
+    cycle = cond(sched_start_date="2026-01-05 00:00:00", sched_active_days=1, sched_skip_days=3_000_000)
+    assert "1 day(s) on and 3000000 off from 2026-01-05" in tp.describe(cycle)
+    near = cond(sched_start_date="2026-01-01 00:00:00", sched_active_days=100, sched_skip_days=100_000)
+    assert "100 day(s) on and 100000 off" in tp.describe(near)  # it comes back, in 2300: not a block

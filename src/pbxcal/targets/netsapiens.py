@@ -240,7 +240,7 @@ def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
 def _parse_date(entry: dict[str, Any], key: str) -> date:
     value = str(entry.get(key, ""))
     try:
-        if len(value) != 8 or not value.isdigit():
+        if len(value) != 8 or not (value.isascii() and value.isdigit()):
             raise ValueError(value)
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
@@ -256,7 +256,7 @@ def _text(entry: dict[str, Any], key: str) -> str:
 
 def _parse_time(entry: dict[str, Any], key: str) -> int:
     value = str(entry.get(key, ""))
-    if len(value) != 4 or not value.isdigit() or int(value[:2]) > 23 or int(value[2:]) > 59:
+    if len(value) != 4 or not (value.isascii() and value.isdigit()) or int(value[:2]) > 23 or int(value[2:]) > 59:
         raise BadInputError(f"entry field {key} must be an hhmm time, got {value!r}")
     return int(value[:2]) * 3600 + int(value[2:]) * 60
 

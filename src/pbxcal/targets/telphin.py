@@ -224,8 +224,8 @@ def entries(body: dict[str, Any]) -> list[dict[str, Any]]:
 # ---- reader and evaluator -------------------------------------------------------------------------------------
 
 # Exactly the documented digits: strptime would also take '2026-1-5 9:0:0', and is slow on big bodies.
-CLOCK_TEXT = re.compile(r"(\d\d):(\d\d):(\d\d)")
-STAMP_TEXT = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)")
+CLOCK_TEXT = re.compile(r"(\d\d):(\d\d):(\d\d)", re.ASCII)
+STAMP_TEXT = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)", re.ASCII)
 
 
 def _parse_clock(value: Any, field: str, end: bool = True) -> int:
@@ -376,9 +376,9 @@ def describe(condition: dict[str, Any]) -> str:
     if full["sched_start_date"] is not None:
         active, skip = full["sched_active_days"], full["sched_skip_days"]
         first = _parse_stamp(full["sched_start_date"], "sched_start_date").date()
-        if first + timedelta(days=active + skip) < BLOCK_HORIZON:
+        if first.toordinal() + active + skip != BLOCK_HORIZON.toordinal():  # ordinals: huge counts cannot overflow
             parts.append(f"{active} day(s) on and {skip} off from {first}")
-        elif first + timedelta(days=active + 1) >= BLOCK_HORIZON:
+        elif skip == 1:
             parts.append(f"from {first} on")
         else:
             parts.append(f"from {first} to {first + timedelta(days=active - 1)}")
