@@ -272,11 +272,12 @@ def split_plain(calendar: icalendar.Calendar) -> tuple[list[PlainOccurrence], ic
     return [PlainOccurrence(str(e["UID"]), e.start, e.end, e) for e in plain], rest
 
 
-def _plain_between(plain: list[PlainOccurrence], first: datetime, until: datetime) -> Iterator[PlainOccurrence]:
+def _plain_between(plain: list[PlainOccurrence], first: datetime,
+                   until: datetime) -> Iterator[tuple[str, PlainOccurrence]]:
     low, high = _comparable(first), _comparable(until)
     for occurrence in plain:
         if _comparable(occurrence.end) > low and _comparable(occurrence.start) < high:
-            yield occurrence
+            yield occurrence.uid, occurrence
 
 
 def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
@@ -301,13 +302,14 @@ def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
 
 
 def _occurrences(series: list[Any], items: dict[str, Item], first: datetime, until: datetime,
-                 uids: set[str] | None = None) -> Iterator[Any]:
+                 uids: set[str] | None = None) -> Iterator[tuple[str, Any]]:
+    """(UID, occurrence) pairs: the UID is read once per series, not per occurrence."""
     for one in series:
         uid = str(one.uid)
         if uids is not None and uid not in uids:
             continue
         try:
-            yield from one.between(first, until)
+            yield from ((uid, occurrence) for occurrence in one.between(first, until))
         except LimitExceededError:
             raise
         except Exception as error:  # a series that breaks while expanding is skipped, not fatal
@@ -322,14 +324,13 @@ def _cancelled_uids(calendars: list[icalendar.Calendar]) -> set[str]:
             if str(e.get("STATUS", "")).upper() == "CANCELLED"}
 
 
-def _collect(spec: str, occurrences: Iterator[Any], items: dict[str, Item], zone: ZoneInfo | None,
+def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str, Item], zone: ZoneInfo | None,
              limit: int, seen: list[int], cancelled: set[str]) -> None:
-    for occurrence in occurrences:
+    for uid, occurrence in occurrences:
         seen[0] += 1
         if seen[0] > limit:
             raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
                                      "--max-occurrences", path=spec)
-        uid = str(occurrence.uid)
         if uid in cancelled and str(occurrence.as_component(False).get("STATUS", "")).upper() == "CANCELLED":
             continue
         item = items.get(uid)
