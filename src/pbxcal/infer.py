@@ -133,11 +133,6 @@ def _key_groups(ordered: list[date]) -> Iterator[tuple[int, Hashable, list[tuple
             yield rank, key, matches
 
 
-def candidate_runs(dates: Iterable[date]) -> list[Run]:
-    """Every maximal run of every kind in the dates."""
-    return [run for rank, key, matches in _key_groups(sorted(set(dates))) for run in _runs(rank, key, matches)]
-
-
 def _whole_run(rank: int, ordered: list[date], max_keys: int) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
     kind = KINDS[rank]
@@ -265,4 +260,4 @@ def _join_weekly(first: Rule, second: Rule) -> Rule | None:
     return joined
 
 
-__all__ = ["KINDS", "Kind", "Run", "candidate_runs", "infer_rules", "merge_weekly", "single_rule"]
+__all__ = ["KINDS", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]

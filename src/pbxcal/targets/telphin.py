@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -144,20 +144,27 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                                           "end_time": _clock(series.offset + series.length)}
     if not series.whole_days and series.offset + series.length > SECONDS_PER_DAY:
         return
-    forms = {}
-    for form in (_day_fields, _sched):
-        conditions = []
-        for shift in range(days):
-            fields = form(rule, shift)
-            if fields is None:
-                break
-            conditions.extend(_condition(**f, **times) for f in fields)
-        else:
-            forms[form] = conditions
-            yield conditions
-    if _day_fields in forms:  # the rule starts or ends inside the window
+    calendar = _conditions(_day_fields, rule, days, times)
+    if calendar is not None:
+        yield calendar
+    cycle = _conditions(_sched, rule, days, times)
+    if cycle is not None:
+        yield cycle
+    if calendar is not None:  # exact when the rule starts or ends inside the window
         last = rule.until + timedelta(days=days - 1) if rule.until else None
-        yield [{**c, **_block(rule.start, last)} for c in forms[_day_fields]]
+        yield [{**c, **_block(rule.start, last)} for c in calendar]
+
+
+def _conditions(form: Callable[[Rule, int], list[dict[str, Any]] | None], rule: Rule, days: int,
+                times: dict[str, str]) -> list[dict[str, Any]] | None:
+    """One form's conditions for every day of a multi-day block, or None where the form cannot say one of them."""
+    conditions = []
+    for shift in range(days):
+        fields = form(rule, shift)
+        if fields is None:
+            return None
+        conditions.extend(_condition(**f, **times) for f in fields)
+    return conditions
 
 
 def _block(first: date, last: date | None) -> dict[str, Any]:
