@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,26 +29,78 @@ os.environ["LANG"] = "th_TH.UTF-8"
 
 
 def reference_spans(ics: str | bytes, zone: str | None, window: Window) -> list[Span]:
-    """What the calendar means, per recurring_ical_events: the active spans in `zone`'s wall clock."""
+    """What the calendar means: recurring_ical_events' occurrences, read with RFC 5545's time rules, done here.
+
+    Independent of pbxcal's reader: each VCALENDAR parsed alone; the README's repair of a date DTSTART with a
+    date-time DTEND (whole days through the date DTEND reaches into by more than a minute); local times to UTC with
+    PEP 495 fold=0 (the first of a repeated time, the offset before a gap); DTEND gives every member the same exact
+    length, DURATION's days are nominal and its hours exact; then UTC to the target's wall clock.
+    """
     tz = ZoneInfo(zone) if zone else None
-    calendar = icalendar.Calendar.from_ical(ics)
+    text = ics.decode() if isinstance(ics, bytes) else ics
+    blocks = re.findall(r"^BEGIN:VCALENDAR.*?^END:VCALENDAR", text, re.M | re.S | re.I) or [text]
     spans = []
     first, until = date.fromordinal(window.first.toordinal() - 2), date.fromordinal(window.until.toordinal() + 2)
-    for event in recurring_ical_events.of(calendar).between(first, until):
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        start, end = (_wall(v, tz) for v in (event.start, event.end))
-        if end > start:
-            spans.append(Span(start, end))
+    for block in blocks:
+        calendar = icalendar.Calendar.from_ical(block)
+        sources: dict[tuple[str, object], icalendar.Event] = {}
+        for event in calendar.walk("VEVENT"):
+            _repair(event)
+            rid = event.get("RECURRENCE-ID")
+            sources[(str(event.get("UID")), _key(rid.dt) if rid is not None else None)] = event
+        expanded = recurring_ical_events.of(calendar, keep_recurrence_attributes=True).between(first, until)
+        for occurrence in expanded:
+            if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            uid = str(occurrence.get("UID"))
+            source = sources.get((uid, _key(occurrence["RECURRENCE-ID"].dt))) or sources[(uid, None)]
+            span = _span(occurrence.start, occurrence.end, source, tz)
+            if span is not None:
+                spans.append(span)
     return clip(spans, window.span)
 
 
-def _wall(value: date | datetime, tz: ZoneInfo | None) -> datetime:
-    if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    if value.tzinfo is not None and tz is not None:
-        value = value.astimezone(tz)
-    return value.replace(tzinfo=None)
+def _key(value: date | datetime) -> date | datetime:
+    return _utc(value) if isinstance(value, datetime) and value.tzinfo else value
+
+
+def _repair(event: icalendar.Event) -> None:
+    start, end = event.get("DTSTART"), event.get("DTEND")
+    if start is None or end is None or isinstance(start.dt, datetime) or not isinstance(end.dt, datetime):
+        return
+    stop = end.dt
+    last = stop.date() if (stop.hour, stop.minute, stop.second) > (0, 1, 0) else stop.date() - timedelta(days=1)
+    del event["DTEND"]
+    event.add("DTEND", max(last, start.dt) + timedelta(days=1))
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(fold=0).astimezone(UTC).replace(tzinfo=None)
+
+
+def _span(start: date | datetime, end: date | datetime, source: icalendar.Event, tz: ZoneInfo | None) -> Span | None:
+    if not isinstance(start, datetime):
+        return Span(datetime(start.year, start.month, start.day), datetime(end.year, end.month, end.day))
+    if start.tzinfo is None or tz is None:
+        span = Span(start.replace(tzinfo=None), end.replace(tzinfo=None))
+        return span if span.end > span.start else None
+    end = end if end.tzinfo else end.replace(tzinfo=start.tzinfo)
+    real_start, real_end = _utc(start), _utc(end)
+    first = source["DTSTART"].dt
+    if isinstance(first, datetime) and not first.tzinfo:
+        first = first.replace(tzinfo=start.tzinfo)  # a floating master read in its occurrences' zone
+    if "DTEND" in source and isinstance(first, datetime) and isinstance(source["DTEND"].dt, datetime):
+        last = source["DTEND"].dt
+        last = last if last.tzinfo or not first.tzinfo else last.replace(tzinfo=first.tzinfo)
+        if end - start == abs(last - first):  # not an RDATE period with its own end
+            real_end = real_start + abs(_utc(last) - _utc(first))
+    elif "DURATION" in source and end - start == abs(source["DURATION"].dt):
+        length = abs(source["DURATION"].dt)
+        real_end = _utc(start + timedelta(days=length.days)) + timedelta(seconds=length.seconds)
+    if real_end <= real_start:
+        return None
+    wall = [m.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None) for m in (real_start, real_end)]
+    return Span(*wall) if wall[1] > wall[0] else None
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Hostile and mangled input: a verified body or one clear error, in bounded time, never an exception."""
 
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from conftest import DATA
 from pbxcal import Options, PbxcalError, ReadOptions, Window, convert
 from pbxcal.errors import BadInputError, LimitExceededError
+from pbxcal.spans import Span
 
 SEEDS = sorted(p for p in DATA.glob("corpus/*.ics") if p.stat().st_size < 40_000)
 WINDOW = Window(date(2019, 1, 1), date(2022, 1, 1))
@@ -93,7 +94,11 @@ def test_a_bad_event_inside_a_good_file_is_skipped_and_named(tmp_path):
     statuses = {o.item.key: (o.status, o.item.skipped) for o in result.report.outcomes.values()}
     assert statuses["good"][0] == "one-off"
     assert statuses["nostart"] == ("skipped", "event skipped: no DTSTART")
-    assert statuses["backwards"] == ("skipped", "event skipped: DTEND is before DTSTART")
+    assert statuses["backwards"] == ("one-off", None)  # read swapped, as recurring_ical_events reads it
+    backwards = result.report.outcomes["backwards"].item
+    assert backwards.repairs == ["repaired: DTEND (2020-01-05 09:00:00) is before DTSTART (2020-01-05 10:00:00); "
+                                 "read swapped"]
+    assert backwards.spans == [Span(datetime(2020, 1, 5, 9), datetime(2020, 1, 5, 10))]
 
 
 def test_unknown_tzid_stops_unless_a_zone_is_assumed():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -132,6 +133,7 @@ class Series:
     offset: int
     length: int
     keys: frozenset[str] = frozenset()
+    remark: str | None = field(default=None, compare=False)
 
     @property
     def whole_days(self) -> bool:
@@ -174,7 +176,11 @@ class Item:
     """One source item: an event (by UID) or one holiday on one date, with its active spans.
 
     `group` gathers items whose occurrences are one recurrence (an event's UID, a holiday's name).
-    `open_ended` says the source states a recurrence with no end; its spans then reach past the window.
+    `open_ended` says the source states a recurrence with no end; its spans then reach past the window, and
+    `later(first, until)` gives its spans over a later stretch (None when it cannot tell), so a rule is written
+    without an end only where the source keeps following it.
+    `repairs` lists exporter quirks read the way the README says; `dropped` lists occurrences that could not be
+    read and are not written (the rest of the item is).
     """
 
     source: str
@@ -187,6 +193,9 @@ class Item:
     cancelled: bool = False
     approximated: bool = False
     notes: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    later: Callable[[date, date], list[Span] | None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -14,6 +14,11 @@ from .spans import DAY, Span, clip
 LOOKAHEAD = timedelta(days=2 * 366)
 # --open-ended lets an inferred yearly rule recur without end only after it held in this many window years.
 MIN_YEARS_TO_EXTEND = 3
+# A rule is written without an end only when the source still follows it this much longer: weekdays and dates
+# line up the same way every 28 years, so a calendar coincidence ("4th Friday" for "day after Thanksgiving")
+# cannot survive the check.
+CHECK_YEARS = 28
+CHECK_AHEAD = timedelta(days=CHECK_YEARS * 366)
 
 
 @dataclass(frozen=True)
@@ -93,16 +98,43 @@ def _reaches(rule: Rule, end: date) -> bool:
     return following is None or following >= end
 
 
-def _extend(rule: Rule, window: Window, open_ended: bool, horizon: date, extend_inferred: bool) -> Rule:
-    """Drop the end of a rule that the source keeps going, or (asked to) one that held all of a long window."""
+def _departure(rule: Rule, shape: tuple[int, int], items: list[Item], first: date, until: date) -> str | None:
+    """Why the rule, continued past `first`, would be active when the items are not (None: it would not)."""
+    spans: list[Span] = []
+    for item in items:
+        later = item.later(first, until + DAY) if item.later else None
+        if later is None:
+            return f"the source cannot be followed {CHECK_YEARS} years ahead"
+        spans += later
+    pieces = day_pieces(clip(spans, Span(midnight(first), midnight(until + DAY))))
+    source = set(pieces.get(shape, ()))
+    off = [d for d in replace(rule, until=None).occurrences(first, until) if d not in source]
+    return f"the source departs from it on {off[0]}" if off else None
+
+
+def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Window, open_ended: bool,
+            horizon: date, extend_inferred: bool) -> tuple[Rule, str | None]:
+    """Drop the end of a rule that the source keeps following, or (asked to) one that held all of a long window.
+
+    Returns the rule and, when its end was kept or dropped unchecked, why, for the report.
+    """
     if rule.until is None or rule.freq is Freq.ONCE:
-        return rule
+        return rule, None
     if open_ended and _reaches(rule, horizon):
-        return replace(rule, until=None)
+        why = _departure(rule, shape, items, horizon, window.until + CHECK_AHEAD)
+        if why is None:
+            return replace(rule, until=None), None
+        return rule, f"written with its end ({rule.until}): {why}"
     whole_window = rule.start.year == window.first.year and _reaches(rule, window.until)
     if extend_inferred and rule.freq is Freq.YEARLY and whole_window and window.years >= MIN_YEARS_TO_EXTEND:
-        return replace(rule, until=None)
-    return rule
+        if all(item.later is None for item in items):
+            return replace(rule, until=None), (f"--open-ended: continued past {rule.until} without a check (the "
+                                               "source lists dates, not a rule)")
+        why = _departure(rule, shape, items, window.until, window.until + CHECK_AHEAD)
+        if why is None:
+            return replace(rule, until=None), None
+        return rule, f"--open-ended: written with its end ({rule.until}): {why}"
+    return rule, None
 
 
 def group_series(name: str, items: list[Item], window: Window, extend_inferred: bool = False) -> list[Series]:
@@ -116,14 +148,15 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
         for rule in infer_rules(dates):
             if rule.start >= window.until:
                 continue
-            rule = _extend(rule, window, open_ended, horizon.date(), extend_inferred)
+            rule, remark = _extend(rule, (offset, length), items, window, open_ended, horizon.date(),
+                                   extend_inferred)
             if len(items) == 1:  # the rule came from this item's own spans inside the window
                 keys = frozenset({items[0].key})
             else:
                 days = {d + timedelta(days=k) for d in rule.occurrences(window.first, window.until)
                         for k in range(max(1, -(-length // SECONDS_PER_DAY)))}
                 keys = frozenset(key for key, seen in touched.items() if seen & days)
-            series.append(Series(name, rule, offset, length, keys))
+            series.append(Series(name, rule, offset, length, keys, remark))
     return sorted(series, key=_series_order)
 
 
@@ -145,4 +178,4 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
     return Schedule(name, zone, window, items, series)
 
 
-__all__ = ["LOOKAHEAD", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]
+__all__ = ["CHECK_AHEAD", "LOOKAHEAD", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]

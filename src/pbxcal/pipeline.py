@@ -49,9 +49,9 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
     messages: list[str] = []
     zone = options.zone and check_zone(options.zone)
     if zone is None:
-        hinted = [(s.label, s.zone) for s in opened if s.zone]
-        if hinted:
-            label, zone = hinted[0]
+        hinted = ((s.label, s.zone_in(options.window)) for s in opened)
+        label, zone = next(((label, zone) for label, zone in hinted if zone), ("", None))
+        if zone:
             check_zone(zone)
             messages.append(f"time zone {zone} (from {label}; pass --timezone to choose the PBX's own)")
     items = [item for source in opened for item in source.items(zone, options.window)]
@@ -87,9 +87,9 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
             report.one_off(series, len(chosen))
         else:
             report.native(series, len(chosen))
-        remark = target.remark(series, chosen)
-        if remark:
-            report.note(series, remark)
+        for remark in (series.remark, target.remark(series, chosen)):
+            if remark:
+                report.note(series, remark)
         written.extend(chosen)
     return target.finish(written)
 

@@ -44,6 +44,8 @@ class Outcome:
             "reason": item.skipped or "; ".join(dict.fromkeys(self.reasons)) or (
                 "cancelled (STATUS:CANCELLED): not active" if self.status == "cancelled" else None),
             "notes": item.notes,
+            "repaired": item.repairs,
+            "dropped": item.dropped,
         }
 
 
@@ -79,8 +81,8 @@ class Report:
 
     @property
     def lossy(self) -> list[Outcome]:
-        """Outcomes that --strict refuses: anything approximated or skipped."""
-        return [o for o in self.outcomes.values() if o.item.approximated or o.status == "skipped"]
+        """Outcomes that --strict refuses: anything approximated, skipped, or with occurrences dropped."""
+        return [o for o in self.outcomes.values() if o.item.approximated or o.item.dropped or o.status == "skipped"]
 
     def as_json(self) -> dict[str, Any]:
         counts: dict[str, int] = {}

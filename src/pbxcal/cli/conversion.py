@@ -46,10 +46,13 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
         for message in result.messages:
             say(message)
         for outcome in result.report.outcomes.values():
-            if outcome.status in ("skipped", "cancelled") or outcome.item.approximated:
-                reason = outcome.item.skipped or ("cancelled: not active" if outcome.status == "cancelled"
-                                                  else "; ".join(outcome.item.notes))
-                say(f"{outcome.item.source}: {outcome.item.name!r}: {reason}")
+            item = outcome.item
+            for line in [*item.repairs, *item.dropped, *(r for r in outcome.reasons if "without a check" in r)]:
+                say(f"{item.source}: {item.name!r}: {line}")
+            if outcome.status in ("skipped", "cancelled") or item.approximated:
+                reason = item.skipped or ("cancelled: not active" if outcome.status == "cancelled"
+                                          else "; ".join(n for n in item.notes if n.startswith("approximated")))
+                say(f"{item.source}: {item.name!r}: {reason}")
         if report_path:
             write_output(result.report.as_json(), report_path)
         write_output(result.body, output)

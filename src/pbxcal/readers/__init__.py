@@ -30,18 +30,28 @@ class Source(Protocol):
     name: str | None
     messages: list[str]
 
+    def zone_in(self, window: Window) -> str | None: ...
+
     def items(self, zone: str | None, window: Window) -> list[Item]: ...
 
 
 @dataclass
 class Opened:
-    """A plain Source: readers fill it in and give `expand` the zone and window."""
+    """A plain Source: readers fill it in and give `expand` the zone and window.
+
+    `hint` tells the source's own zone when that depends on the window (an embedded VTIMEZONE matched to an IANA
+    zone over it); otherwise `zone` is it.
+    """
 
     label: str
     zone: str | None
     name: str | None
     expand: Callable[[str | None, Window], list[Item]]
     messages: list[str] = field(default_factory=list)
+    hint: Callable[[Window], str | None] | None = None
+
+    def zone_in(self, window: Window) -> str | None:
+        return self.hint(window) if self.hint else self.zone
 
     def items(self, zone: str | None, window: Window) -> list[Item]:
         return self.expand(zone, window)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from datetime import date
 
 import holidays
@@ -70,18 +71,39 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     language = _language(entity, options.language)
     label = f"{PREFIX}{country}" + (f"-{subdiv}" if subdiv else "")
 
-    def expand(zone: str | None, window: Window) -> list[Item]:
-        years = range(window.first.year, window.until.year + 2)
+    def holidays_in(years: range) -> holidays.HolidayBase:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             found = holidays.country_holidays(country, subdiv=subdiv, years=years, observed=options.observed,
                                               categories=categories, language=language)
-            found.get(window.first)
-        opened.messages.extend(f"{label}: {w.message}" for w in caught if issubclass(w.category, UserWarning))
+            found.get(date(years.start, 1, 1))
+        opened.messages.extend(f"{label}: {w.message}" for w in caught if issubclass(w.category, UserWarning)
+                               and f"{label}: {w.message}" not in opened.messages)
+        return found
+
+    def expand(zone: str | None, window: Window) -> list[Item]:
+        found = holidays_in(range(window.first.year, window.until.year + 2))
+        memo: dict[tuple[date, date], dict[str, list[Span]]] = {}
+
+        def later_of(group: str) -> Callable[[date, date], list[Span] | None]:
+            def later(first: date, until: date) -> list[Span]:
+                if (first, until) not in memo:
+                    ahead = holidays_in(range(first.year, until.year + 1))
+                    by_group: dict[str, list[Span]] = {}
+                    for day in sorted(d for d in ahead if first <= d < until):
+                        for name in ahead.get_list(day):
+                            by_group.setdefault(_group(label, name), []).append(Span.of_days(day))
+                    memo[(first, until)] = by_group
+                return memo[(first, until)].get(group, [])
+
+            return later
+
         items = []
         for day in sorted(d for d in found if window.first <= d < window.until):
             for name in found.get_list(day):
-                items.append(_item(label, name, day))
+                item = _item(label, name, day)
+                item.later = later_of(item.group)
+                items.append(item)
         return items
 
     opened = Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand)
@@ -118,9 +140,12 @@ def country_info(code: str) -> dict[str, object]:
     }
 
 
+def _group(label: str, name: str) -> str:
+    return f"{label}|{NAME_SUFFIXES.sub('', name)}"
+
+
 def _item(label: str, name: str, day: date) -> Item:
-    return Item(label, f"{name}@{day.isoformat()}", name, f"{label}|{NAME_SUFFIXES.sub('', name)}",
-                [Span.of_days(day)])
+    return Item(label, f"{name}@{day.isoformat()}", name, _group(label, name), [Span.of_days(day)])
 
 
 __all__ = ["countries", "country_info", "country_name", "open_source", "parse_code"]

@@ -9,9 +9,9 @@ import re
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,11 +22,22 @@ import x_wr_timezone
 
 from ..errors import BadInputError, LimitExceededError
 from ..model import Item, Window, midnight
-from ..normalize import LOOKAHEAD
+from ..normalize import CHECK_AHEAD, LOOKAHEAD
 from ..spans import Span
+from ..wallclock import WallClock
 from . import Opened, ReadOptions
-from .tzids import iana_name, prefer_iana, resolve_tzids
+from .rfc5545 import NOMINAL_DAYS, Reading, component_of
+from .tzids import (
+    SAME_OFFSETS_YEARS,
+    display_tzid,
+    iana_name,
+    isolate_tzids,
+    matching_zone,
+    prefer_iana,
+    resolve_tzids,
+)
 
+ONE_MINUTE = time(0, 1)
 MARGIN = timedelta(days=2)  # expand a little beyond the window: zone conversion can move an occurrence into it
 TIMED_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 SINGLE_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
@@ -67,9 +78,18 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+# A DURATION value's weeks and days, kept beside it: icalendar folds PT25H and P1DT1H into the same timedelta, and
+# RFC 5545 §3.3.6 reads the first as exact hours and the second as a nominal day plus an hour.
+DURATION_DAYS = re.compile(r"^DURATION((?:;[^:\r\n]*)?):([+-]?P(?:(\d+)W)?(?:(\d+)D)?)", re.M | re.I)
+CALENDAR_BLOCK = re.compile(r"^BEGIN:VCALENDAR\b.*?^END:VCALENDAR[^\r\n]*", re.M | re.S | re.I)
+
+
 def parse(spec: str, data: bytes, assume_timezone: str | None = None,
-          messages: list[str] | None = None) -> list[icalendar.Calendar]:
-    """The VCALENDARs in the data (a bare VEVENT file is read as one calendar)."""
+          messages: list[str] | None = None, prefer: bool = True) -> list[icalendar.Calendar]:
+    """The VCALENDARs in the data (a bare VEVENT file is read as one calendar), each parsed on its own.
+
+    With `prefer`, embedded definitions that equal an IANA zone over SAME_OFFSETS_YEARS are read as that zone.
+    """
     text = decode(data)
     if not text.strip():
         raise BadInputError("empty file", path=spec)
@@ -79,19 +99,33 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None,
             raise BadInputError("not an iCalendar file (no BEGIN:VCALENDAR)", path=spec)
         header = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//bare events//EN\r\n"
         text = f"{header}{text.strip()}\r\nEND:VCALENDAR\r\n"
-    text = resolve_tzids(spec, text, assume_timezone)
-    text, notes = prefer_iana(text)
-    if messages is not None:
-        messages.extend(f"{spec}: {note}" for note in notes)
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except Exception as error:  # the parser raises many kinds; each means the file cannot be read
-        line = LINE_NUMBER.search(str(error))
-        raise BadInputError(f"not valid iCalendar: {error}", path=spec, line=int(line[1]) if line else None) from None
-    calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    blocks = [(m[0], text.count("\n", 0, m.start())) for m in CALENDAR_BLOCK.finditer(text)]
+    if len(blocks) < 2:
+        blocks = [(text, 0)]
+    calendars = []
+    for block, lines_before in blocks:
+        block = resolve_tzids(spec, block, assume_timezone)
+        if prefer:
+            block, notes = prefer_iana(block)
+            if messages is not None:
+                messages.extend(f"{spec}: {note}" for note in notes if f"{spec}: {note}" not in messages)
+        block = isolate_tzids(block)
+        block = DURATION_DAYS.sub(_mark_days, block)
+        try:
+            parsed = icalendar.Calendar.from_ical(block, multiple=True)
+        except Exception as error:  # the parser raises many kinds; each means the file cannot be read
+            line = LINE_NUMBER.search(str(error))
+            raise BadInputError(f"not valid iCalendar: {error}", path=spec,
+                                line=int(line[1]) + lines_before if line else None) from None
+        calendars += [c for c in parsed if c.name == "VCALENDAR"]
     if not calendars:
         raise BadInputError("no VCALENDAR component", path=spec)
     return calendars
+
+
+def _mark_days(match: re.Match[str]) -> str:
+    days = int(match[3] or 0) * 7 + int(match[4] or 0)
+    return f"DURATION{match[1]};{NOMINAL_DAYS}={days}:{match[2]}"
 
 
 def problem(event: icalendar.Event) -> str | None:
@@ -113,10 +147,31 @@ def problem(event: icalendar.Event) -> str | None:
     except Exception as error:  # icalendar raises several kinds for one broken value
         return f"unreadable: {error}"
     if isinstance(start, datetime) != isinstance(end, datetime):
-        return "DTSTART and DTEND are of different types (date and date-time)"
-    if _comparable(end) < _comparable(start):
-        return "DTEND is before DTSTART"
+        return "DTSTART is a date-time and DTEND a date"
     return None
+
+
+def repair(event: icalendar.Event) -> list[str]:
+    """Read known exporter quirks as the README says, in place; what was repaired, in words."""
+    start, end = event.get("DTSTART"), event.get("DTEND")
+    if start is None or end is None or isinstance(start, list) or isinstance(end, list):
+        return []
+    try:
+        first, stop = start.dt, end.dt
+    except Exception:  # unreadable values are problem()'s to report
+        return []
+    if not isinstance(first, datetime) and isinstance(stop, datetime):
+        # Thunderbird and EssentialPIM: an all-day event whose end is a time. Whole days, read as written.
+        last = stop.date() if stop.time() > ONE_MINUTE else stop.date() - timedelta(days=1)
+        last = max(last, first)
+        del event["DTEND"]
+        event.add("DTEND", last + timedelta(days=1))
+        days = f"{first}" if last == first else f"{first} to {last}"
+        return [f"repaired: DTSTART is a date and DTEND a date-time ({stop:%Y-%m-%dT%H:%M:%S}); read as whole days "
+                f"{days}"]
+    if isinstance(first, datetime) == isinstance(stop, datetime) and _comparable(stop) < _comparable(first):
+        return [f"repaired: DTEND ({stop}) is before DTSTART ({first}); read swapped"]
+    return []
 
 
 def _comparable(value: date | datetime) -> datetime:
@@ -125,34 +180,36 @@ def _comparable(value: date | datetime) -> datetime:
     return midnight(value).replace(tzinfo=ZoneInfo("UTC"))
 
 
-def zone_hint(calendars: list[icalendar.Calendar]) -> str | None:
-    """The calendar's own zone: X-WR-TIMEZONE, else its most used TZID, else UTC if it has UTC times."""
+def zone_hint(calendars: list[icalendar.Calendar], years: range) -> str | None:
+    """The calendar's own zone: X-WR-TIMEZONE, else its most used TZID as an IANA zone, else UTC if it has UTC times.
+
+    A TZID is an IANA zone by name (also Windows and vendor-prefixed names), or by an embedded definition whose
+    offsets equal the zone's over `years`. When the most used TZID is neither, there is no hint.
+    """
     for calendar in calendars:
         declared = str(calendar.get("X-WR-TIMEZONE", "")).strip()
         if declared and iana_name(declared):
             return iana_name(declared)
-    used: Counter[str] = Counter()
+    used: Counter[str | None] = Counter()
     utc = False
     for calendar in calendars:
+        definitions = {str(d.get("TZID", "")): d for d in calendar.walk("VTIMEZONE")}
+        resolved: dict[str, str | None] = {}
         for event in calendar.walk("VEVENT"):
             start = event.get("DTSTART")
             if start is None or isinstance(start, list):
                 continue
             tzid = start.params.get("TZID")
-            if tzid and iana_name(str(tzid)):
-                used[iana_name(str(tzid))] += 1
+            if tzid:
+                tzid = str(tzid)
+                if tzid not in resolved:
+                    resolved[tzid] = iana_name(tzid) or (
+                        matching_zone(definitions[tzid], years) if tzid in definitions else None)
+                used[resolved[tzid]] += 1
             utc = utc or str(start.to_ical(), "ascii", "replace").endswith("Z")
     if used:
         return used.most_common(1)[0][0]
     return "UTC" if utc else None
-
-
-def _wall(value: date | datetime, zone: ZoneInfo | None) -> datetime:
-    if not isinstance(value, datetime):
-        return midnight(value)
-    if value.tzinfo is not None and zone is not None:
-        return value.astimezone(zone).replace(tzinfo=None)
-    return value.replace(tzinfo=None)
 
 
 def _is_open_ended(event: icalendar.Event) -> bool:
@@ -162,21 +219,35 @@ def _is_open_ended(event: icalendar.Event) -> bool:
 
 
 def _items_of(spec: str, calendars: list[icalendar.Calendar]) -> dict[str, Item]:
-    """One item per UID, in file order; broken events are removed from their calendar and marked skipped."""
+    """One item per UID, in file order. Quirks are repaired; broken events are removed from their calendar.
+
+    A broken master skips its item; a broken override drops only its own occurrence (an EXDATE on its master), so
+    the series keeps every other one.
+    """
     items: dict[str, Item] = {}
     count = 0
     for calendar in calendars:
-        for event in list(calendar.walk("VEVENT")):
+        events = list(calendar.walk("VEVENT"))
+        for event in events:
             count += 1
             if "UID" not in event:
                 event.add("UID", f"pbxcal-event-{count}")
+        repairs = [repair(event) for event in events]
+        problems = [problem(event) for event in events]
+        masters = {str(e["UID"]): e for e, why in zip(events, problems, strict=True)
+                   if why is None and "RECURRENCE-ID" not in e}
+        for event, repaired, why in zip(events, repairs, problems, strict=True):
             uid = str(event["UID"])
             summary = str(event.get("SUMMARY", "")) or uid
             item = items.setdefault(uid, Item(spec, uid, summary, f"{spec}|{uid}"))
-            why = problem(event)
+            item.repairs += [note for note in repaired if note not in item.repairs]
             if why:
-                item.skipped = f"event skipped: {why}"
                 _remove(calendar, event)
+                if "RECURRENCE-ID" in event and uid in masters and _exclude(masters[uid], event):
+                    item.dropped.append(f"the occurrence {_recurrence_id(event)} is not written: its override is "
+                                        f"broken ({why})")
+                else:
+                    item.skipped = f"event skipped: {why}"
                 continue
             if "RECURRENCE-ID" not in event:
                 item.name = summary
@@ -184,6 +255,21 @@ def _items_of(spec: str, calendars: list[icalendar.Calendar]) -> dict[str, Item]
                 if str(event.get("STATUS", "")).upper() == "CANCELLED":
                     item.cancelled = True  # its occurrences are dropped one by one; confirmed overrides stay
     return items
+
+
+def _recurrence_id(event: icalendar.Event) -> str:
+    value = event.get("RECURRENCE-ID")
+    return str(value.to_ical(), "utf-8", "replace") if hasattr(value, "to_ical") else str(value)
+
+
+def _exclude(master: icalendar.Event, override: icalendar.Event) -> bool:
+    """Exclude an override's occurrence from its master; False when its RECURRENCE-ID cannot be read."""
+    try:
+        moment = override["RECURRENCE-ID"].dt
+    except Exception:  # an unreadable RECURRENCE-ID names no occurrence
+        return False
+    master.add("EXDATE", moment)
+    return True
 
 
 # Rough seconds per period, to bound the work an RRULE asks for before any of it is done.
@@ -269,7 +355,12 @@ def split_plain(calendar: icalendar.Calendar) -> tuple[list[PlainOccurrence], ic
     for key, value in calendar.items():
         rest[key] = value
     rest.subcomponents = [c for c in calendar.subcomponents if id(c) not in chosen]
-    return [PlainOccurrence(str(e["UID"]), e.start, e.end, e) for e in plain], rest
+    return [PlainOccurrence(str(e["UID"]), *_ordered(e.start, e.end), e) for e in plain], rest
+
+
+def _ordered(start: date | datetime, end: date | datetime) -> tuple[date | datetime, date | datetime]:
+    """An event's ends in order: an end before its start is read swapped, as recurring_ical_events reads it."""
+    return (end, start) if _comparable(end) < _comparable(start) else (start, end)
 
 
 def _plain_between(plain: list[PlainOccurrence], first: datetime,
@@ -324,8 +415,32 @@ def _cancelled_uids(calendars: list[icalendar.Calendar]) -> set[str]:
             if str(e.get("STATUS", "")).upper() == "CANCELLED"}
 
 
-def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str, Item], zone: ZoneInfo | None,
-             limit: int, seen: list[int], cancelled: set[str]) -> None:
+def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str) -> tuple[Span, bool] | None:
+    """An occurrence on the target's wall clock, and whether that is exact; None when it is never active."""
+    start, end = occurrence.start, occurrence.end
+    if not isinstance(start, datetime):  # all-day: floating dates, never moved
+        return Span(midnight(start), midnight(end) if not isinstance(end, datetime) else _floating(end)), True
+    if start.tzinfo is None:  # floating time: the target's own wall clock
+        span = Span(start, _floating(end))
+        return (span, True) if span.end > span.start else None
+    if clock is None:
+        raise BadInputError(f"timed events carry a time zone ({display_tzid(str(start.tzinfo))}) but no single zone "
+                            "for the PBX can be told from the file; pass --timezone", path=spec)
+    real_start = reading.utc(start)
+    real_end = reading.end(component_of(occurrence), start, end)
+    if real_end <= real_start:
+        return None
+    return clock.span(real_start, real_end)
+
+
+def _floating(value: date | datetime) -> datetime:
+    if not isinstance(value, datetime):
+        return midnight(value)
+    return value.replace(tzinfo=None)
+
+
+def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str, Item], reading: Reading,
+             clock: WallClock | None, limit: int, seen: list[int], cancelled: set[str]) -> None:
     for uid, occurrence in occurrences:
         seen[0] += 1
         if seen[0] > limit:
@@ -336,43 +451,82 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         item = items.get(uid)
         if item is None or item.skipped:
             continue
-        start, end = _wall(occurrence.start, zone), _wall(occurrence.end, zone)
-        if end > start:
-            item.spans.append(Span(start, end))
-        else:
-            item.notes.append(f"occurrence at {start} has no duration (active never); not written")
+        found = _span(occurrence, reading, clock, spec)
+        if found is None:
+            item.notes.append(f"occurrence at {occurrence.start} has no duration (active never); not written")
+            continue
+        span, exact = found
+        if not exact:
+            item.approximated = True
+            item.notes.append(f"approximated: the occurrence at {occurrence.start} falls in the hour the PBX clock "
+                              f"repeats when DST ends; written as {span}, which is also active in the other pass")
+        item.spans.append(span)
+
+
+def _later(spec: str, uid: str, series: list[Any], item: Item, reading: Reading, clock: WallClock | None,
+           limit: int, events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
+    """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand)."""
+    mine = [one for one in series if str(one.uid) == uid]
+
+    def later(first: date, until: date) -> list[Span] | None:
+        if any(estimate_occurrences(e, midnight(until)) > limit for e in events):
+            return None
+        spans: list[Span] = []
+        for one in mine:
+            for occurrence in one.between(midnight(first) - MARGIN, midnight(until) + MARGIN):
+                found = _span(occurrence, reading, clock, spec)
+                if found is not None:
+                    spans.append(found[0])
+        return spans
+
+    return later
 
 
 def open_source(spec: str, options: ReadOptions) -> Opened:
     messages: list[str] = []
+    data = load_bytes(spec, options.max_bytes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        calendars = parse(spec, load_bytes(spec, options.max_bytes), options.assume_timezone, messages)
-        items = _items_of(spec, calendars)
-        hint = zone_hint(calendars)
+        calendars = parse(spec, data, options.assume_timezone, messages)
     messages += sorted({f"{spec}: {w.message}" for w in caught} - set(messages))
+    renamed = any("read as" in m for m in messages)
     name = next((str(c["X-WR-CALNAME"]) for c in calendars if c.get("X-WR-CALNAME")), None)
     label = "stdin" if spec == "-" else spec
 
+    def hint(window: Window) -> str | None:
+        return zone_hint(calendars, range(window.first.year - 1, window.until.year + 2))
+
     def expand(zone_name: str | None, window: Window) -> list[Item]:
-        zone = ZoneInfo(zone_name) if zone_name else None
         first, until = midnight(window.first - MARGIN), midnight(window.until + MARGIN)
+        reach = until + LOOKAHEAD + CHECK_AHEAD
+        chosen = calendars
+        if renamed and not (SAME_OFFSETS_YEARS.start <= first.year and reach.year < SAME_OFFSETS_YEARS.stop):
+            chosen = parse(spec, data, options.assume_timezone, prefer=False)  # the definitions themselves
+        items = _items_of(spec, chosen)
+        clock = WallClock(zone_name) if zone_name else None
         open_uids = {key for key, item in items.items() if item.open_ended}
         seen = [0]
-        cancelled = _cancelled_uids(calendars)
-        _check_budget(spec, calendars, until + (LOOKAHEAD if open_uids else timedelta()), options.max_occurrences)
+        cancelled = _cancelled_uids(chosen)
+        _check_budget(spec, chosen, until + (LOOKAHEAD if open_uids else timedelta()), options.max_occurrences)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            for calendar in calendars:
+            for calendar in chosen:
+                reading = Reading(calendar)
                 plain, rest = split_plain(calendar)
-                _collect(spec, _plain_between(plain, first, until), items, zone, options.max_occurrences, seen,
-                         cancelled)
+                _collect(spec, _plain_between(plain, first, until), items, reading, clock, options.max_occurrences,
+                         seen, cancelled)
                 series = _series(rest, items)
                 found = _occurrences(series, items, first, until)
-                _collect(spec, found, items, zone, options.max_occurrences, seen, cancelled)
-                if open_uids:
-                    later = _occurrences(series, items, until, until + LOOKAHEAD, open_uids)
-                    _collect(spec, later, items, zone, options.max_occurrences, seen, cancelled)
+                _collect(spec, found, items, reading, clock, options.max_occurrences, seen, cancelled)
+                uids = {str(e.get("UID")) for e in rest.walk("VEVENT")} & open_uids
+                if uids:
+                    later = _occurrences(series, items, until, until + LOOKAHEAD, uids)
+                    _collect(spec, later, items, reading, clock, options.max_occurrences, seen, cancelled)
+                    events = [e for e in rest.walk("VEVENT") if str(e.get("UID")) in uids]
+                    for uid in uids:
+                        mine = [e for e in events if str(e.get("UID")) == uid]
+                        items[uid].later = _later(spec, uid, series, items[uid], reading, clock,
+                                                  options.max_occurrences, mine)
         opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):
@@ -380,8 +534,8 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         return list(items.values())
 
     stem = Path(spec).stem if spec != "-" and not spec.startswith(("http://", "https://")) else "Calendar"
-    opened = Opened(label, hint, name or stem, expand, messages)
+    opened = Opened(label, None, name or stem, expand, messages, hint)
     return opened
 
 
-__all__ = ["decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "zone_hint"]
+__all__ = ["decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "repair", "zone_hint"]

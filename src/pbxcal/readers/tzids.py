@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from bisect import bisect_right
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from itertools import pairwise
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
+from dateutil import rrule as du
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from ..errors import BadInputError
+from ..wallclock import SECOND, WallClock, offset_at, tzinfo_offsets
+from ..wallclock import Offsets as Offset
 
 
 @cache
@@ -31,52 +32,101 @@ def iana_name(tzid: str) -> str | None:
     return next((c for c in candidates if c in _zones()), None)
 
 
-# Years over which an embedded VTIMEZONE must agree with the IANA zone of the same name to be replaced by it
-# (icalendar lists a definition's transitions up to 2038).
-SAME_OFFSETS_YEARS = range(2010, 2038)
-
-Offset = Callable[[datetime], timedelta | None]  # naive UTC moment -> UTC offset, None where unknown
-
-
-def _embedded_offset(definition: icalendar.Timezone) -> tuple[Offset, list[datetime]]:
-    """The offset function of a VTIMEZONE, from its transitions, and those transitions (naive UTC)."""
-    times, info = definition.get_transitions()
-
-    def offset(moment: datetime) -> timedelta | None:
-        n = bisect_right(times, moment) - 1
-        return info[n][0] if n >= 0 else None
-
-    return offset, times
+# Years over which an embedded VTIMEZONE must agree with the IANA zone of the same name to be replaced by it. A
+# conversion whose instants fall outside them reads the embedded definition itself (see `covers`).
+SAME_OFFSETS_YEARS = range(2007, 2100)
+# How far the transition rules of an embedded VTIMEZONE are followed.
+RULES_UNTIL = datetime(2200, 1, 1)
 
 
-def _iana_offset(zone: ZoneInfo) -> Offset:
-    return lambda moment: moment.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+def _local_starts(component: icalendar.Component, offset_from: timedelta) -> list[datetime]:
+    """The local (naive) times at which one STANDARD or DAYLIGHT part takes effect."""
+    start = component["DTSTART"].dt
+    start = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime(start.year, start.month, start.day)
+    found = [start]
+    rules = component.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        parts = dict(rule)
+        until = parts.pop("UNTIL", [None])[0]
+        text = icalendar.vRecur(parts).to_ical().decode("ascii")
+        expanded = du.rrulestr(text, dtstart=start)
+        if until is not None:
+            if isinstance(until, datetime) and until.tzinfo is not None:  # UNTIL in UTC: the local time it names
+                until = until.astimezone(UTC).replace(tzinfo=None) + offset_from
+            elif not isinstance(until, datetime):
+                until = datetime(until.year, until.month, until.day, 23, 59, 59)
+            expanded = expanded.replace(until=until)
+        elif not parts.get("COUNT"):
+            expanded = expanded.replace(until=RULES_UNTIL)
+        found += list(expanded)
+    dates = component.get("RDATE")
+    for rdate in dates if isinstance(dates, list) else [dates] if dates is not None else []:
+        for value in rdate.dts:
+            moment = value.dt[0] if isinstance(value.dt, tuple) else value.dt
+            if isinstance(moment, datetime):
+                found.append(moment.replace(tzinfo=None))
+    return found
 
 
-def _same_offsets(embedded: Offset, changes: list[datetime], zone: ZoneInfo) -> bool:
-    """Whether two zones give the same UTC offsets: twice a month, and either side of every change of either."""
-    iana = _iana_offset(zone)
-    first, last = datetime(SAME_OFFSETS_YEARS.start, 1, 1), datetime(SAME_OFFSETS_YEARS.stop, 1, 1)
-    samples = [datetime(year, month, day, 12) for year in SAME_OFFSETS_YEARS for month in range(1, 13)
-               for day in (1, 15)]
-    moments = [*samples, *(c for c in changes if first <= c < last)]
-    for low, high in pairwise(samples):
-        if iana(low) != iana(high):
-            moments.append(_change_between(low, high, iana))
-    second = timedelta(seconds=1)
-    return all(embedded(m) == iana(m) and embedded(m - second) == iana(m - second) for m in moments)
+@lru_cache(maxsize=256)
+def _definition(text: bytes) -> tuple[Offset, tuple[datetime, ...]]:
+    definition = icalendar.Timezone.from_ical(text.decode("utf-8"))
+    transitions: list[tuple[datetime, timedelta, timedelta]] = []
+    for part in definition.subcomponents:
+        if part.name not in ("STANDARD", "DAYLIGHT"):
+            continue
+        offset_from, offset_to = part["TZOFFSETFROM"].td, part["TZOFFSETTO"].td
+        transitions += [(local - offset_from, offset_from, offset_to) for local in _local_starts(part, offset_from)]
+    if not transitions:
+        raise ValueError("no STANDARD or DAYLIGHT part")
+    transitions.sort()
+    changes = [moment for moment, _, _ in transitions]
+    offset = offset_at(changes, [to for _, _, to in transitions], transitions[0][1])
+    return offset, tuple(changes)
 
 
-def _change_between(low: datetime, high: datetime, offset: Offset) -> datetime:
-    """The first moment, to the second, after low at which the offset differs from low's."""
-    before = offset(low)
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if offset(middle) == before:
-            low = middle
-        else:
-            high = middle
-    return high.replace(microsecond=0)
+def definition_offsets(definition: icalendar.Timezone) -> tuple[Offset, tuple[datetime, ...]]:
+    """A VTIMEZONE's offsets, read from its own transition rules (RFC 5545 §3.6.5), and its transitions (UTC).
+
+    Each STANDARD/DAYLIGHT part takes effect at its DTSTART and RRULE/RDATE times, which are local times in its
+    TZOFFSETFROM. icalendar's own reading is not used: it stops in 2038 and reads gaps differently.
+    """
+    return _definition(definition.to_ical())
+
+
+def same_offsets(embedded: Offset, changes: tuple[datetime, ...], zone: str, years: range) -> bool:
+    """Whether an embedded definition and an IANA zone give the same offsets at every instant of `years`.
+
+    Both are constant between their changes, so comparing at the start, at every change of either and a second
+    before it covers every instant.
+    """
+    clock = WallClock(zone)
+    first, last = datetime(years.start, 1, 1), datetime(years.stop, 1, 1)
+    moments = [first, *(c for c in changes if first <= c < last), *clock.changes(first, last)]
+    return all(embedded(m) == clock.offsets(m) and embedded(m - SECOND) == clock.offsets(m - SECOND)
+               for m in moments)
+
+
+@cache
+def _candidate_zones() -> tuple[str, ...]:
+    """IANA zones, the ones Windows names map to first (they are the usual names of their region)."""
+    preferred = list(dict.fromkeys(z for z in WINDOWS_TO_OLSON.values() if z in _zones()))
+    return (*preferred, *sorted(_zones() - set(preferred)))
+
+
+def matching_zone(definition: icalendar.Timezone, years: range) -> str | None:
+    """The IANA zone whose offsets equal an embedded definition's over `years`, or None."""
+    try:
+        embedded, changes = definition_offsets(definition)
+    except Exception:  # a definition that cannot be read matches nothing
+        return None
+    probes = [datetime(year, month, 15) for year in (years.start, years.stop - 1) for month in (1, 7)]
+    wanted = [embedded(p) for p in probes]
+    for zone in _candidate_zones():
+        offsets = tzinfo_offsets(ZoneInfo(zone))
+        if [offsets(p) for p in probes] == wanted and same_offsets(embedded, changes, zone, years):
+            return zone
+    return None
 
 
 def prefer_iana(text: str) -> tuple[str, list[str]]:
@@ -93,8 +143,8 @@ def prefer_iana(text: str) -> tuple[str, list[str]]:
         if iana is None or iana == tzid:
             continue
         try:
-            embedded, changes = _embedded_offset(icalendar.Timezone.from_ical(block))
-            same = _same_offsets(embedded, changes, ZoneInfo(iana))
+            embedded, changes = definition_offsets(icalendar.Timezone.from_ical(block))
+            same = same_offsets(embedded, changes, iana, SAME_OFFSETS_YEARS)
         except Exception:  # a definition icalendar cannot read is left to the parser to judge
             continue
         if same:
@@ -102,6 +152,31 @@ def prefer_iana(text: str) -> tuple[str, list[str]]:
             messages.append(f"time zone {tzid!r} read as {iana} (the same offsets {SAME_OFFSETS_YEARS.start}-"
                             f"{SAME_OFFSETS_YEARS.stop - 1})")
     return text, messages
+
+
+def isolate_tzids(text: str) -> str:
+    """Give every embedded definition with a TZID of its own making (not an IANA name) a TZID unique to its content.
+
+    icalendar keeps the zones it builds from VTIMEZONEs by TZID for the whole process, so two calendars that define
+    "Customized Time Zone" differently would otherwise share the first one's rules.
+    """
+    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
+        line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
+        if not line:
+            continue
+        tzid = line[1].strip().replace("\\,", ",")
+        if not tzid or tzid in _zones():
+            continue
+        digest = hashlib.sha1(block.encode("utf-8", "replace"), usedforsecurity=False).hexdigest()[:10]
+        unique = f"{tzid} ~{digest}"
+        text = text.replace(block, block.replace(line[0], f"{line[0].rstrip()} ~{digest}", 1))
+        text = _rename_tzid(text, tzid, f'"{unique}"')
+    return text
+
+
+def display_tzid(tzid: str) -> str:
+    """A TZID as its file wrote it (without the suffix isolate_tzids added)."""
+    return re.sub(r" ~[0-9a-f]{10}$", "", tzid)
 
 
 # A date property line: its parameters (quoted values may hold ':' and ';') and a non-empty value.
@@ -124,7 +199,7 @@ def _defined_tzids(text: str) -> set[str]:
 
 
 def _rename_tzid(text: str, tzid: str, name: str) -> str:
-    return re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', f";TZID={name}", text, flags=re.I)
+    return re.sub(r';TZID=("?)' + re.escape(tzid) + r'\1(?=[;:])', lambda _: f";TZID={name}", text, flags=re.I)
 
 
 def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
@@ -144,4 +219,14 @@ def resolve_tzids(spec: str, text: str, assume: str | None) -> str:
     return text
 
 
-__all__ = ["SAME_OFFSETS_YEARS", "iana_name", "prefer_iana", "resolve_tzids"]
+__all__ = [
+    "SAME_OFFSETS_YEARS",
+    "definition_offsets",
+    "display_tzid",
+    "iana_name",
+    "isolate_tzids",
+    "matching_zone",
+    "prefer_iana",
+    "resolve_tzids",
+    "same_offsets",
+]

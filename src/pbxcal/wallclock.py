@@ -1,0 +1,119 @@
+"""Real time and wall clocks: RFC 5545's reading of local times, and real spans on a target zone's clock.
+
+Every timed instant goes local time -> UTC -> target wall clock, never through a same-zone shortcut:
+- RFC 5545 §3.3.5: a local time that occurs twice (fall-back) is its first occurrence; one that does not occur
+  (spring-forward gap) takes the UTC offset from before the gap.
+- A real span is written on the target's wall clock as the smallest wall span covering it. Where the target clock
+  repeats an hour (fall-back), that wall span can also be active during the other pass: the span is then not
+  exact, and the caller reports it as approximated.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from .spans import Span, merge
+
+# naive UTC instant -> that instant's UTC offset in one zone
+Offsets = Callable[[datetime], timedelta]
+
+NEAR = timedelta(days=1)  # transitions this close to a span can fold wall times onto it
+SAMPLE = timedelta(days=7)  # no zone changes its offset twice within a week (checked for the years used)
+SECOND = timedelta(seconds=1)
+
+
+def tzinfo_offsets(zone: tzinfo) -> Offsets:
+    """The offsets of any tzinfo, read in the UTC -> local direction, which every implementation gets right."""
+    return lambda moment: zone.fromutc(moment.replace(tzinfo=zone)).utcoffset() or timedelta()
+
+
+def to_utc(local: datetime, offsets: Offsets) -> datetime:
+    """The naive UTC instant of a naive local time, with RFC 5545's rules for repeated and skipped times."""
+    guesses = {offsets(local - NEAR), offsets(local), offsets(local + NEAR)}
+    guesses |= {offsets(local - o) for o in list(guesses)}
+    matches = [local - o for o in guesses if offsets(local - o) == o]
+    if matches:
+        return min(matches)  # a repeated local time is its first occurrence
+    return local - offsets(local - max(guesses))  # in a gap: the offset in force just before it
+
+
+def zoneinfo_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """The same rules for an IANA zone: PEP 495's fold=0 is the first occurrence and the offset before a gap."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC).replace(tzinfo=None)
+
+
+@cache
+def _changes(zone: ZoneInfo, year: int) -> tuple[datetime, ...]:
+    """The naive UTC instants in one year at which the zone's offset changes, to the second."""
+    offset = tzinfo_offsets(zone)
+    found = []
+    low = datetime(year, 1, 1)
+    end = datetime(year + 1, 1, 1)
+    while low < end:
+        high = min(low + SAMPLE, end)
+        if offset(low) != offset(high):
+            a, b = low, high
+            while b - a > SECOND:
+                middle = (a + (b - a) / 2).replace(microsecond=0)
+                a, b = (middle, b) if offset(middle) == offset(a) else (a, middle)
+            found.append(b)
+        low = high
+    return tuple(found)
+
+
+class WallClock:
+    """The wall clock of one IANA zone: real (UTC) spans onto it and back."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.zone = ZoneInfo(name)
+        self.offsets = tzinfo_offsets(self.zone)
+
+    def wall(self, moment: datetime) -> datetime:
+        return moment.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
+
+    def changes(self, first: datetime, until: datetime) -> list[datetime]:
+        """Offset changes in [first, until)."""
+        found: list[datetime] = []
+        for year in range(first.year, until.year + 1):
+            changes = _changes(self.zone, year)
+            found += changes[bisect_left(changes, first):bisect_left(changes, until)]
+        return found
+
+    def _pieces(self, first: datetime, until: datetime) -> list[tuple[datetime, datetime, timedelta]]:
+        """[first, until) cut where the offset changes: (start, end, offset) in real time."""
+        cuts = [first, *self.changes(first + SECOND, until), until]
+        return [(a, b, self.offsets(a)) for a, b in pairwise(cuts) if a < b]
+
+    def span(self, start: datetime, end: datetime) -> tuple[Span, bool]:
+        """The wall span covering the real span [start, end), and whether it is active at no other real time."""
+        if not self.changes(start - NEAR, end + NEAR):
+            offset = self.offsets(start)
+            return Span(start + offset, end + offset), True
+        images = [(a + o, b + o) for a, b, o in self._pieces(start, end)]
+        covering = Span(min(a for a, _ in images), max(b for _, b in images))
+        return covering, self.real(covering) == [Span(start, end)]
+
+    def real(self, span: Span) -> list[Span]:
+        """The real (naive UTC) spans during which this clock shows a time inside the wall span."""
+        reach = NEAR + NEAR
+        pieces = self._pieces(span.start - reach, span.end + reach)
+        return merge(Span(max(a, span.start - o), min(b, span.end - o)) for a, b, o in pieces)
+
+
+def offset_at(changes: list[datetime], offsets_after: list[timedelta], before_first: timedelta) -> Offsets:
+    """An offset function from a sorted list of changes and the offset each one starts."""
+
+    def offset(moment: datetime) -> timedelta:
+        n = bisect_right(changes, moment) - 1
+        return offsets_after[n] if n >= 0 else before_first
+
+    return offset
+
+
+__all__ = ["Offsets", "WallClock", "offset_at", "to_utc", "tzinfo_offsets", "zoneinfo_to_utc"]
