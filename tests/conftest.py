@@ -42,6 +42,7 @@ def reference_spans(ics: str | bytes, zone: str | None, window: Window) -> list[
     spans = []
     first, until = date.fromordinal(window.first.toordinal() - 2), date.fromordinal(window.until.toordinal() + 2)
     for block in blocks:
+        icalendar.use_zoneinfo()  # empties icalendar's zone cache: no calendar sees another's VTIMEZONEs
         calendar = icalendar.Calendar.from_ical(block)
         sources: dict[tuple[str, object], icalendar.Event] = {}
         for event in calendar.walk("VEVENT"):

@@ -7,15 +7,16 @@ the window, so a rule that never ends stays open-ended in the new body.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..errors import BadInputError
 from ..model import Item, Window
 from ..normalize import LOOKAHEAD
 from ..spans import Span
 from ..targets import detect_target
+from ..wallclock import WallClock
 from ..zones import check_zone
 from . import Opened, ReadOptions
 from .ics import load_bytes
@@ -38,12 +39,15 @@ def load_body(spec: str, max_bytes: int) -> dict[str, Any]:
 MARGIN = timedelta(days=2)  # a zone change can move a span across the window's edge
 
 
-def _move(span: Span, source: str | None, target: str | None) -> Span:
-    """A span of the body's own wall clock on the target's wall clock (a NetSapiens body has none: kept as is)."""
-    if not source or not target or source == target:
-        return span
-    here, there = ZoneInfo(source), ZoneInfo(target)
-    return Span(*(m.replace(tzinfo=here).astimezone(there).replace(tzinfo=None) for m in (span.start, span.end)))
+def _move(span: Span, source: WallClock | None, target: WallClock | None) -> list[tuple[Span, bool]]:
+    """A span of the body's own wall clock on the target's (a NetSapiens body has none: kept as is).
+
+    The body is active whenever its clock shows a time inside the span, so a span in a repeated hour is active
+    twice; each real stretch is moved, through UTC, to the smallest wall span covering it (and whether exact).
+    """
+    if source is None or target is None:
+        return [(span, True)]
+    return [target.span(*real) for real in source.real(span)]
 
 
 def open_source(spec: str, options: ReadOptions) -> Opened:
@@ -58,14 +62,25 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         raise BadInputError("the body's name must be a string", path=spec)
 
     def expand(wall: str | None, window: Window) -> list[Item]:
+        here = WallClock(zone) if zone and wall and zone != wall else None
+        there = WallClock(wall) if here else None
         horizon = Window(window.first - MARGIN, window.until + timedelta(days=LOOKAHEAD.days))
         items = []
         for number, entry in enumerate(entries, start=1):
-            spans = [_move(s, zone, wall) for s in target.spans([entry], horizon)]
-            words = target.describe(entry)
-            items.append(Item(spec, f"entry {number}", words, f"{spec}|{number}", spans,
-                              open_ended=bool(spans) and spans[-1].end.date() >= window.until))
+            moved = [m for s in target.spans([entry], horizon) for m in _move(s, here, there)]
+            spans = [span for span, _ in moved]
+            item = Item(spec, f"entry {number}", target.describe(entry), f"{spec}|{number}", spans,
+                        open_ended=bool(spans) and spans[-1].end.date() >= window.until)
+            item.later = _later(entry, here, there)
+            if not all(exact for _, exact in moved):
+                item.approximated = True
+                item.notes.append(f"approximated: part of it falls in an hour the {wall} clock repeats")
+            items.append(item)
         return items
+
+    def _later(entry: Any, here: WallClock | None, there: WallClock | None) -> Callable[[date, date], list[Span]]:
+        return lambda first, until: [m[0] for s in target.spans([entry], Window(first - MARGIN, until + MARGIN))
+                                     for m in _move(s, here, there)]
 
     return Opened(spec, zone, name, expand, [f"{spec}: read as a {target.NAME} body"])
 

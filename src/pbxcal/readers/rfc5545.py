@@ -94,8 +94,10 @@ class Reading:
             length = None
             if "DTEND" in component:
                 start, stop = component["DTSTART"].dt, component["DTEND"].dt
-                stop = _comparable(stop, start)
-                length = abs(self.utc(stop) - self.utc(start))
+                start, stop = _comparable(start, start), _comparable(stop, start)
+                if stop < start:  # written swapped: read swapped, as recurring_ical_events does
+                    start, stop = stop, start
+                length = self.utc(stop) - self.utc(start)  # may be <= 0 in real time: never active
             self._exact[key] = length
         return self._exact[key]
 
