@@ -122,6 +122,20 @@ def test_all_day_and_floating_events_need_no_zone(tmp_path):
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_window_before_2007_reads_an_outlook_definition_itself(tmp_path):
+    # Outlook writes today's US rules (second Sunday of March) for every year; the IANA zone knows 2005 began summer
+    # time on 3 April. On 1 April 2005 the file's own zone is on PDT (-0700): 09:00 is 16:00 UTC, not 17:00.
+    rules = ("-0800", "-0700", "BYDAY=1SU;BYMONTH=11", "BYDAY=2SU;BYMONTH=3")
+    text = calendar(*vtimezone("Pacific Standard Time", *rules), *meeting("m", "Pacific Standard Time", "20050401"),
+                    *meeting("n", "Pacific Standard Time", "20270401"))
+    path = write(tmp_path, text)
+    old = convert([path], "telphin", Options(Window(date(2005, 1, 1), date(2006, 1, 1)), zone="UTC"))
+    assert spans(old) == [Span(at(2005, 4, 1, 16), at(2005, 4, 1, 17))]
+    assert not any("read as" in m for m in old.messages)
+    recent = convert([path], "telphin", Options(YEAR, zone="UTC"))
+    assert spans(recent) == [Span(at(2027, 4, 1, 16), at(2027, 4, 1, 17))]
+
+
 # 3. DST gap: the offset from before the gap (RFC 5545 §3.3.5).
 
 @pytest.mark.parametrize("tzid, lines", [

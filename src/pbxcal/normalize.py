@@ -14,9 +14,9 @@ from .spans import DAY, Span, clip
 LOOKAHEAD = timedelta(days=2 * 366)
 # --open-ended lets an inferred yearly rule recur without end only after it held in this many window years.
 MIN_YEARS_TO_EXTEND = 3
-# A rule is written without an end only when the source still follows it this much longer: weekdays and dates
-# line up the same way every 28 years, so a calendar coincidence ("4th Friday" for "day after Thanksgiving")
-# cannot survive the check.
+# A yearly or monthly rule is written without an end only when the source still follows it this much longer:
+# weekdays and dates line up the same way every 28 years, so a calendar coincidence ("4th Friday" for "day after
+# Thanksgiving") cannot survive the check.
 CHECK_YEARS = 28
 CHECK_AHEAD = timedelta(days=CHECK_YEARS * 366)
 
@@ -121,7 +121,10 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
     if rule.until is None or rule.freq is Freq.ONCE:
         return rule, None
     if open_ended and _reaches(rule, horizon):
-        why = _departure(rule, shape, items, horizon, window.until + CHECK_AHEAD)
+        # Weekly and daily rules count days, not calendar positions: the lookahead they already held over is
+        # their check. Following each of them 28 years would cost more than the whole conversion.
+        periodic = rule.freq in (Freq.WEEKLY, Freq.DAILY)
+        why = None if periodic else _departure(rule, shape, items, horizon, window.until + CHECK_AHEAD)
         if why is None:
             return replace(rule, until=None), None
         return rule, f"written with its end ({rule.until}): {why}"

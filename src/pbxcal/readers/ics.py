@@ -502,6 +502,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         chosen = calendars
         if renamed and not (SAME_OFFSETS_YEARS.start <= first.year and reach.year < SAME_OFFSETS_YEARS.stop):
             chosen = parse(spec, data, options.assume_timezone, prefer=False)  # the definitions themselves
+            opened.messages[:] = [m for m in opened.messages if "(the same offsets" not in m]
         items = _items_of(spec, chosen)
         clock = WallClock(zone_name) if zone_name else None
         open_uids = {key for key, item in items.items() if item.open_ended}
