@@ -100,8 +100,21 @@ def _span(start: date | datetime, end: date | datetime, source: icalendar.Event,
         real_end = _utc(start + timedelta(days=length.days)) + timedelta(seconds=length.seconds)
     if real_end <= real_start:
         return None
-    wall = [m.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None) for m in (real_start, real_end)]
-    return Span(*wall) if wall[1] > wall[0] else None
+    return _covering(real_start, real_end, tz)
+
+
+def _covering(start: datetime, end: datetime, tz: ZoneInfo) -> Span:
+    """The smallest wall span the clock shows during [start, end). Every zone used changes its offset on a quarter
+    hour, so the lowest wall time is at the start or a quarter hour, the highest just before one or the end."""
+    def wall(moment: datetime) -> datetime:
+        return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+
+    second, step = timedelta(seconds=1), timedelta(minutes=15)
+    cuts = [start, end]
+    if wall(start) - start != wall(end - second) - (end - second) or end - start > timedelta(days=1):
+        first = start.replace(minute=start.minute - start.minute % 15, second=0, microsecond=0) + step
+        cuts += [first + k * step for k in range(int((end - first) / step) + 1) if first + k * step < end]
+    return Span(min(wall(m) for m in cuts if m < end), max(wall(m - second) + second for m in cuts if m > start))
 
 
 @pytest.fixture
