@@ -9,12 +9,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import x_wr_timezone
 from click.testing import CliRunner
 
 from conftest import DATA, reference_spans
 from pbxcal.cli import main
+from pbxcal.errors import PbxcalError
 from pbxcal.model import Window
-from pbxcal.readers.ics import decode
+from pbxcal.readers import ReadOptions, ics
+from pbxcal.readers.ics import decode, open_source
 from pbxcal.targets import get_target
 
 SHARED = Path(__file__).parent.parent.parent / "shared" / "corpus" / "ics"
@@ -68,3 +71,22 @@ def test_the_copied_subset_covers_the_cases_the_issue_names():
                    "end_before_start", "cancel_status", "office_365_extended_timezone", "Standup"):
         assert any(wanted in n for n in names), wanted
     assert (DATA / "corpus" / "SOURCES.md").exists()
+
+
+def _read(path: Path, window: Window) -> list[tuple[str, list, str | None, bool]] | str:
+    try:
+        items = open_source(str(path), ReadOptions()).items(ZONE, window)
+    except PbxcalError as error:
+        return str(error)
+    return [(i.key, sorted(i.spans), i.skipped, i.approximated) for i in items]  # expansion order is free
+
+
+@pytest.mark.parametrize("path", FILES, ids=case_id)
+def test_the_reader_s_fast_paths_read_what_the_library_reads(path, monkeypatch):
+    """One-offs read without recurring_ical_events, and embedded definitions read as their IANA zone, change
+    nothing: the same file read with both turned off gives the same items and spans."""
+    window = window_for(path)
+    fast = _read(path, window)
+    monkeypatch.setattr(ics, "split_plain", lambda calendar: ([], x_wr_timezone.to_standard(calendar)))
+    monkeypatch.setattr(ics, "prefer_iana", lambda text: (text, []))
+    assert _read(path, window) == fast

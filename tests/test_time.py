@@ -303,3 +303,19 @@ def test_open_ended_past_a_finite_source_is_unchecked_and_says_so(tmp_path):
     assert [s.rule.until for s in result.schedule.series] == [None]
     [outcome] = result.report.outcomes.values()
     assert any("without a check" in reason for reason in outcome.reasons)
+
+
+def test_reading_a_source_twice_gives_the_same_items(tmp_path):
+    """Repairs, dropped overrides and spans belong to one reading; a second reading neither loses nor repeats them."""
+    from pbxcal.readers import ReadOptions, open_source
+
+    text = calendar(*event("s", ";VALUE=DATE:20270816", ":20270816T235900", "RRULE:FREQ=WEEKLY;COUNT=3"),
+                    "BEGIN:VEVENT", "UID:s", "RECURRENCE-ID;VALUE=DATE:20270823", "DTSTART:20270823T100000",
+                    "DURATION:PT1H", "DURATION:PT2H", "END:VEVENT")
+    source = open_source(write(tmp_path, text), ReadOptions())
+    first, second = (source.items("UTC", YEAR) for _ in range(2))
+    assert [(i.spans, i.repairs, i.dropped, i.notes) for i in first] == \
+           [(i.spans, i.repairs, i.dropped, i.notes) for i in second]
+    [item] = first
+    assert item.repairs and item.dropped and item.spans == [Span.of_days(date(2027, 8, 16)),
+                                                            Span.of_days(date(2027, 8, 30))]

@@ -19,6 +19,7 @@ MIN_YEARS_TO_EXTEND = 3
 # Thanksgiving") cannot survive the check.
 CHECK_YEARS = 28
 CHECK_AHEAD = timedelta(days=CHECK_YEARS * 366)
+UNCHECKED = "without a check"  # in a remark, which the command line also says on stderr
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
     whole_window = rule.start.year == window.first.year and _reaches(rule, window.until)
     if extend_inferred and rule.freq is Freq.YEARLY and whole_window and window.years >= MIN_YEARS_TO_EXTEND:
         if all(item.later is None for item in items):
-            return replace(rule, until=None), (f"--open-ended: continued past {rule.until} without a check (the "
+            return replace(rule, until=None), (f"--open-ended: continued past {rule.until} {UNCHECKED} (the "
                                                "source lists dates, not a rule)")
         why = _departure(rule, shape, items, window.until, window.until + CHECK_AHEAD)
         if why is None:
@@ -181,4 +182,4 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
     return Schedule(name, zone, window, items, series)
 
 
-__all__ = ["CHECK_AHEAD", "LOOKAHEAD", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]
+__all__ = ["CHECK_AHEAD", "LOOKAHEAD", "UNCHECKED", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]

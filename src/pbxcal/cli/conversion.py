@@ -36,6 +36,7 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
     """
 
     def action() -> int:
+        from ..normalize import UNCHECKED
         from ..pipeline import convert
 
         if report_path == "-" or (report_path and output and Path(report_path).resolve() == Path(output).resolve()):
@@ -47,7 +48,7 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
             say(message)
         for outcome in result.report.outcomes.values():
             item = outcome.item
-            for line in [*item.repairs, *item.dropped, *(r for r in outcome.reasons if "without a check" in r)]:
+            for line in [*item.repairs, *item.dropped, *(r for r in outcome.reasons if UNCHECKED in r)]:
                 say(f"{item.source}: {item.name!r}: {line}")
             if outcome.status in ("skipped", "cancelled") or item.approximated:
                 reason = item.skipped or ("cancelled: not active" if outcome.status == "cancelled"

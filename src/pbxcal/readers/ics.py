@@ -10,7 +10,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -346,8 +346,8 @@ def split_plain(calendar: icalendar.Calendar) -> tuple[list[PlainOccurrence], ic
     calendar = x_wr_timezone.to_standard(calendar)
     events = list(calendar.walk("VEVENT"))
     per_uid = Counter(str(e.get("UID")) for e in events)
-    plain = [e for e in events
-             if per_uid[str(e.get("UID"))] == 1 and not any(p in e for p in RECURRENCE_PROPERTIES)]
+    plain = [e for e in events if per_uid[str(e.get("UID"))] == 1 and not any(p in e for p in RECURRENCE_PROPERTIES)
+             and _same_kind(e)]
     if not plain:
         return [], calendar
     chosen = {id(e) for e in plain}
@@ -356,6 +356,15 @@ def split_plain(calendar: icalendar.Calendar) -> tuple[list[PlainOccurrence], ic
         rest[key] = value
     rest.subcomponents = [c for c in calendar.subcomponents if id(c) not in chosen]
     return [PlainOccurrence(str(e["UID"]), *_ordered(e.start, e.end), e) for e in plain], rest
+
+
+def _same_kind(event: icalendar.Event) -> bool:
+    """Whether DTSTART and DTEND are both dates, both floating or both zoned: recurring_ical_events reads a mix by
+    its own rules (a floating start takes a zoned end's zone), so such an event is left to it."""
+    start, end = event.start, event.end
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        return (start.tzinfo is None) == (end.tzinfo is None)
+    return not isinstance(start, datetime) and not isinstance(end, datetime)
 
 
 def _ordered(start: date | datetime, end: date | datetime) -> tuple[date | datetime, date | datetime]:
@@ -419,7 +428,7 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
     """An occurrence on the target's wall clock, and whether that is exact; None when it is never active."""
     start, end = occurrence.start, occurrence.end
     if not isinstance(start, datetime):  # all-day: floating dates, never moved
-        return Span(midnight(start), midnight(end) if not isinstance(end, datetime) else _floating(end)), True
+        return Span(midnight(start), _floating(end)), True
     if start.tzinfo is None:  # floating time: the target's own wall clock
         span = Span(start, _floating(end))
         return (span, True) if span.end > span.start else None
@@ -463,8 +472,8 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         item.spans.append(span)
 
 
-def _later(spec: str, uid: str, series: list[Any], item: Item, reading: Reading, clock: WallClock | None,
-           limit: int, events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
+def _later(spec: str, uid: str, series: list[Any], reading: Reading, clock: WallClock | None, limit: int,
+           events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
     """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand)."""
     mine = [one for one in series if str(one.uid) == uid]
 
@@ -482,14 +491,27 @@ def _later(spec: str, uid: str, series: list[Any], item: Item, reading: Reading,
     return later
 
 
-def open_source(spec: str, options: ReadOptions) -> Opened:
-    messages: list[str] = []
-    data = load_bytes(spec, options.max_bytes)
+def _read(spec: str, data: bytes, options: ReadOptions,
+          prefer: bool) -> tuple[list[icalendar.Calendar], dict[str, Item], list[str], list[str]]:
+    """Parse, and repair and check every event once: the calendars, their items (no spans yet), the notes of
+    definitions read as IANA zones, and the parser's warnings."""
+    renames: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        calendars = parse(spec, data, options.assume_timezone, messages)
-    messages += sorted({f"{spec}: {w.message}" for w in caught} - set(messages))
-    renamed = any("read as" in m for m in messages)
+        calendars = parse(spec, data, options.assume_timezone, renames, prefer=prefer)
+        items = _items_of(spec, calendars)
+    return calendars, items, renames, sorted({f"{spec}: {w.message}" for w in caught} - set(renames))
+
+
+def _fresh(item: Item) -> Item:
+    """A copy of an item as the reader left it, to collect one expansion's spans (nothing carries over)."""
+    return replace(item, spans=[], notes=list(item.notes), repairs=list(item.repairs), dropped=list(item.dropped))
+
+
+def open_source(spec: str, options: ReadOptions) -> Opened:
+    data = load_bytes(spec, options.max_bytes)
+    calendars, templates, renames, warned = _read(spec, data, options, prefer=True)
+    own_definitions: list[tuple[list[icalendar.Calendar], dict[str, Item]]] = []
     name = next((str(c["X-WR-CALNAME"]) for c in calendars if c.get("X-WR-CALNAME")), None)
     label = "stdin" if spec == "-" else spec
 
@@ -499,11 +521,13 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     def expand(zone_name: str | None, window: Window) -> list[Item]:
         first, until = midnight(window.first - MARGIN), midnight(window.until + MARGIN)
         reach = until + LOOKAHEAD + CHECK_AHEAD
-        chosen = calendars
-        if renamed and not (SAME_OFFSETS_YEARS.start <= first.year and reach.year < SAME_OFFSETS_YEARS.stop):
-            chosen = parse(spec, data, options.assume_timezone, prefer=False)  # the definitions themselves
-            opened.messages[:] = [m for m in opened.messages if "(the same offsets" not in m]
-        items = _items_of(spec, chosen)
+        chosen, prepared = calendars, templates
+        if renames and not (SAME_OFFSETS_YEARS.start <= first.year and reach.year < SAME_OFFSETS_YEARS.stop):
+            if not own_definitions:  # outside the years the IANA zones were checked over: the definitions themselves
+                own_definitions.append(_read(spec, data, options, prefer=False)[:2])
+            chosen, prepared = own_definitions[0]
+            opened.messages[:] = [m for m in opened.messages if m not in renames]
+        items = {uid: _fresh(item) for uid, item in prepared.items()}
         clock = WallClock(zone_name) if zone_name else None
         open_uids = {key for key, item in items.items() if item.open_ended}
         seen = [0]
@@ -519,15 +543,15 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                 series = _series(rest, items)
                 found = _occurrences(series, items, first, until)
                 _collect(spec, found, items, reading, clock, options.max_occurrences, seen, cancelled)
-                uids = {str(e.get("UID")) for e in rest.walk("VEVENT")} & open_uids
-                if uids:
-                    later = _occurrences(series, items, until, until + LOOKAHEAD, uids)
+                events: dict[str, list[icalendar.Event]] = {}
+                for event in rest.walk("VEVENT"):
+                    if str(event.get("UID")) in open_uids:
+                        events.setdefault(str(event.get("UID")), []).append(event)
+                if events:
+                    later = _occurrences(series, items, until, until + LOOKAHEAD, set(events))
                     _collect(spec, later, items, reading, clock, options.max_occurrences, seen, cancelled)
-                    events = [e for e in rest.walk("VEVENT") if str(e.get("UID")) in uids]
-                    for uid in uids:
-                        mine = [e for e in events if str(e.get("UID")) == uid]
-                        items[uid].later = _later(spec, uid, series, items[uid], reading, clock,
-                                                  options.max_occurrences, mine)
+                    for uid, mine in events.items():
+                        items[uid].later = _later(spec, uid, series, reading, clock, options.max_occurrences, mine)
         opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):
@@ -535,7 +559,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         return list(items.values())
 
     stem = Path(spec).stem if spec != "-" and not spec.startswith(("http://", "https://")) else "Calendar"
-    opened = Opened(label, None, name or stem, expand, messages, hint)
+    opened = Opened(label, None, name or stem, expand, renames + warned, hint)
     return opened
 
 

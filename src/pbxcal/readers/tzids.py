@@ -33,7 +33,7 @@ def iana_name(tzid: str) -> str | None:
 
 
 # Years over which an embedded VTIMEZONE must agree with the IANA zone of the same name to be replaced by it. A
-# conversion whose instants fall outside them reads the embedded definition itself (see `covers`).
+# conversion whose instants fall outside them reads the embedded definition itself (readers/ics.py).
 SAME_OFFSETS_YEARS = range(2007, 2100)
 # How far the transition rules of an embedded VTIMEZONE are followed.
 RULES_UNTIL = datetime(2200, 1, 1)
@@ -129,6 +129,16 @@ def matching_zone(definition: icalendar.Timezone, years: range) -> str | None:
     return None
 
 
+def _definitions(text: str) -> list[tuple[str, str, str]]:
+    """Each VTIMEZONE block of the text with its TZID line and TZID (a block without one is left out)."""
+    found = []
+    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
+        line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
+        if line:
+            found.append((block, line[0], line[1].strip().replace("\\,", ",")))
+    return found
+
+
 def prefer_iana(text: str) -> tuple[str, list[str]]:
     """Read embedded VTIMEZONEs named like an IANA or Windows zone as that IANA zone, when their offsets agree.
 
@@ -136,9 +146,7 @@ def prefer_iana(text: str) -> tuple[str, list[str]]:
     crawl; the IANA zone gives the same wall times. A definition that differs anywhere is kept.
     """
     messages = []
-    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
-        tzid_line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
-        tzid = tzid_line[1].strip().replace("\\,", ",") if tzid_line else ""
+    for block, _line, tzid in _definitions(text):
         iana = iana_name(tzid) if tzid else None
         if iana is None or iana == tzid:
             continue
@@ -160,16 +168,12 @@ def isolate_tzids(text: str) -> str:
     icalendar keeps the zones it builds from VTIMEZONEs by TZID for the whole process, so two calendars that define
     "Customized Time Zone" differently would otherwise share the first one's rules.
     """
-    for block in re.findall(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE", text, re.M | re.S | re.I):
-        line = re.search(r"^TZID:([^\r\n]*)", block, re.M | re.I)
-        if not line:
-            continue
-        tzid = line[1].strip().replace("\\,", ",")
+    for block, line, tzid in _definitions(text):
         if not tzid or tzid in _zones():
             continue
         digest = hashlib.sha1(block.encode("utf-8", "replace"), usedforsecurity=False).hexdigest()[:10]
         unique = f"{tzid} ~{digest}"
-        text = text.replace(block, block.replace(line[0], f"{line[0].rstrip()} ~{digest}", 1))
+        text = text.replace(block, block.replace(line, f"{line.rstrip()} ~{digest}", 1))
         text = _rename_tzid(text, tzid, f'"{unique}"')
     return text
 
