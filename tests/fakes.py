@@ -3,6 +3,7 @@ validation from ../shared/spec, and injected faults (429, 500, slow answers, dro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -11,9 +12,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
+from pbxcal import holiday_api
 from pbxcal.model import Window
 from pbxcal.targets import netsapiens as ns
 from pbxcal.targets import telphin as tp
@@ -23,29 +25,46 @@ NS_SECRETS = {"client_id": "ns-client", "client_secret": "ns-secret-value", "use
 ONE_DAY = Window(date(2026, 1, 1), date(2026, 1, 2))  # enough for the evaluator to check a condition's fields
 TP_SECRETS = {"client_id": "tp-client", "client_secret": "tp-secret-value"}
 NS_KEY = "nsd_" + "k" * 56
+NS_ENV = {"NS_API_KEY": NS_KEY}
+NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_SECRETS["client_secret"],
+                "NS_USERNAME": NS_SECRETS["username"], "NS_PASSWORD": NS_SECRETS["password"]}
+TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
+SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRETS["client_secret"]]
+
+
+# Faults injected before the request is processed: nothing is applied.
+BEFORE = {"429", "500", "drop", "slow", "echo", "301", "expire"}
+# Faults injected after the request is processed (its change is applied): only the answer goes wrong.
+AFTER = {"late", "drop-after", "500-after", "text", "empty", "shape", "204", "huge", "huge-declared", "drip"}
 
 
 @dataclass
 class Fault:
     method: str
     path: str  # a substring of the request path
-    kind: str  # "429", "500", "slow", "drop"
+    kind: str  # one of BEFORE, AFTER, or "barrier" (wait for a second request with this fault before answering)
     times: int = 1
+    payload: Any = None  # the JSON a "shape" fault answers; the size of a "huge" one
 
 
 @dataclass
 class State:
     tokens: set[str] = field(default_factory=set)
+    expired: set[str] = field(default_factory=set)
     store: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> object
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    bodies: list[tuple[str, str, Any]] = field(default_factory=list)  # every request that carried a body
     slow_seconds: float = 1.0
+    barrier: threading.Barrier = field(default_factory=lambda: threading.Barrier(2, timeout=20))
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fault_for(self, method: str, path: str) -> str | None:
-        for fault in self.faults:
-            if fault.method == method and fault.path in path and fault.times > 0:
-                fault.times -= 1
-                return fault.kind
+    def fault_for(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.method == method and fault.path in path and fault.times > 0:
+                    fault.times -= 1
+                    return fault
         return None
 
 
@@ -56,36 +75,104 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
-    def _send(self, status: int, body: Any = None) -> None:
-        data = b"" if body is None else json.dumps(body).encode()
+    def _send(self, status: int, body: Any = None, *, raw: bytes | None = None,
+              headers: dict[str, str] | None = None) -> None:
+        data = raw if raw is not None else b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "application/json" if raw is None else "text/plain")
         self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
 
-    def _body(self) -> Any:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+    def _drop(self) -> None:
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def _parse(self, raw: bytes) -> Any:
         if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         return json.loads(raw) if raw else None
 
     def _handle(self, method: str) -> None:
+        with contextlib.suppress(OSError):  # the client gave up (a timeout, a size limit)
+            self._serve(method)
+
+    def _serve(self, method: str) -> None:
         self.state.requests.append((method, self.path))
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         fault = self.state.fault_for(method, self.path)
-        if fault == "drop":
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        if fault == "slow":
+        kind = fault.kind if fault else None
+        if kind == "drop":
+            return self._drop()
+        if kind == "slow":
             time.sleep(self.state.slow_seconds)
-        if fault in ("429", "500"):
-            self._send(int(fault), {"code": int(fault), "message": f"injected {fault}"})
-            return
-        body = self._body()
-        status, answer = self.api.handle(self.state, method, self.path, self.headers.get("Authorization", ""), body)
-        self._send(status, answer)
+        if kind in ("429", "500"):
+            return self._send(int(kind), {"code": int(kind), "message": f"injected {kind}"})
+        if kind == "echo":  # a gateway that repeats the request in its error, as real ones do
+            echoed = f"bad gateway for {method} {self.path}; headers: {dict(self.headers)}; body: {raw.decode()}"
+            return self._send(502, {"code": 502, "message": echoed})
+        if kind == "301":
+            return self._send(301, raw=b"Moved", headers={"Location": "https://elsewhere.example" + self.path})
+        if kind == "expire":
+            self.state.expired |= self.state.tokens
+            self.state.tokens.clear()
+            return self._send(401, {"code": 401, "message": "token expired"})
+        if kind == "barrier":
+            self.state.barrier.wait()
+        body = self._parse(raw)
+        if raw:
+            self.state.bodies.append((method, self.path, body))
+        with self.state.lock:
+            status, answer = self.api.handle(self.state, method, self.path, self.headers.get("Authorization", ""),
+                                             body)
+        self._answer(status, answer, fault)
+
+    def _answer(self, status: int, answer: Any, fault: Fault | None) -> None:
+        kind = fault.kind if fault else None
+        if kind is None or kind in BEFORE or kind == "barrier" or status >= 300:
+            return self._send(status, answer)
+        if kind == "late":
+            time.sleep(self.state.slow_seconds)
+            return self._send(status, answer)
+        if kind == "drop-after":
+            return self._drop()
+        if kind == "500-after":
+            return self._send(500, {"code": 500, "message": "injected 500 after the change"})
+        if kind == "text":
+            return self._send(status, raw=b"OK, done.")
+        if kind == "empty":
+            return self._send(status, raw=b"")
+        if kind == "shape":
+            return self._send(200, fault.payload)
+        if kind == "204":
+            self.send_response(204)
+            self.end_headers()
+            return None
+        if kind == "huge-declared":  # says how big it is; nothing need be read to refuse it
+            self.send_response(200)
+            self.send_header("Content-Length", str(fault.payload))
+            self.end_headers()
+            return None
+        if kind == "huge":  # no length given: the client has to count
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for _ in range(int(fault.payload) // 1000 + 1):
+                self.wfile.write(b" " * 1000)
+            return None
+        # drip: one byte at a time, each well within a read timeout
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(self.state.slow_seconds)
+        return None
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -95,6 +182,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
 
 
 def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
@@ -124,10 +214,18 @@ def holiday_rows(country: str, year: int) -> list[dict[str, Any]]:
 
 
 class NetSapiensApi:
+    """Timeframes as netsapiens-timeframes.md §5 describes them: create by type, replace-all PUT per array,
+    convert by PUT (a custom timeframe cannot be converted), DELETE, read-only fields on every GET."""
+
     HOLIDAYS = re.compile(r"^/ns-api/v2/holidays/(?P<country>[A-Z]{2})(?:/(?P<region>[A-Z]{2}-[A-Z0-9]+))?/"
                           r"(?P<year>\d{4})$")
     BASE = re.compile(r"^/ns-api/v2/domains/(?P<domain>[A-Za-z0-9._~-]+)(?:/users/(?P<user>[^/]+))?/timeframes"
                       r"(?:/(?P<id>[0-9a-f]+))?$")
+    ARRAYS: ClassVar[dict[str, tuple[str, ...]]] = {ns.ARRAY: ns.FIELDS, holiday_api.ARRAY: holiday_api.FIELDS,
+                                                    "timeframe-days-of-week-array": ()}
+    ARRAYS_OF: ClassVar[dict[str, tuple[str, ...]]] = {"specific-dates": (ns.ARRAY,), "holiday": (holiday_api.ARRAY,),
+                 "days-of-week": ("timeframe-days-of-week-array",), "custom": tuple(ARRAYS), "always": ()}
+    READ_ONLY = ("timeframe-id", "timeframe-parent-id", "ordinal-order", "domain", "user", "timeframe-is-v1")
 
     @staticmethod
     def validate_entry(entry: dict[str, Any]) -> str | None:
@@ -145,6 +243,33 @@ class NetSapiensApi:
         if entry[ns.TYPE] != "doesNotRecur" and entry[ns.END_OPTION] not in ("never", "onADate"):
             return f"bad {ns.END_OPTION}"
         return None
+
+    def validate_arrays(self, kind: str, body: dict[str, Any], *, create: bool) -> str | None:
+        for array in self.ARRAYS:
+            if array not in body:
+                continue
+            if array not in self.ARRAYS_OF[kind]:
+                return f"a {kind} timeframe has no {array}"
+            if not isinstance(body[array], list) or (create and not body[array]):
+                return f"{array} must be a non-empty list"
+            for entry in body[array]:
+                read_only = [k for k in self.READ_ONLY if k in entry]
+                if read_only:
+                    return f"read-only fields sent: {read_only}"
+                problem = self.validate_entry(entry) if array == ns.ARRAY else None
+                if problem:
+                    return problem
+        return None
+
+    def stored(self, owner: tuple[str, str], kind: str, name: str, body: dict[str, Any],
+               new_id: str | None = None) -> dict[str, Any]:
+        new_id = new_id or uuid.uuid4().hex
+        made = {"timeframe-id": new_id, "timeframe-name": name, "timeframe-type": kind, "domain": owner[0],
+                "user": owner[1]}
+        for array in self.ARRAYS_OF[kind]:
+            made[array] = [{**e, "timeframe-id": uuid.uuid4().hex, "timeframe-parent-id": new_id, "domain": owner[0],
+                            "ordinal-order": n} for n, e in enumerate(body.get(array) or [])]
+        return made
 
     def handle(self, state: State, method: str, path: str, auth: str, body: Any) -> tuple[int, Any]:
         if path == "/ns-api/v2/tokens" and method == "POST":
@@ -170,26 +295,46 @@ class NetSapiensApi:
             return _error(404, "Record not found")
         if method == "GET":
             return 200, mine[match["id"]]
-        array = (body or {}).get(ns.ARRAY)
-        if not isinstance(array, list) or not array:
-            return _error(400, f"{ns.ARRAY} is required")
-        for entry in array:
-            problem = self.validate_entry(entry)
+        if method == "DELETE" and match["id"] is not None:
+            del state.store[match["id"]]
+            return 202, None
+        if not isinstance(body, dict):
+            return _error(400, "a JSON object is required")
+        if method == "POST" and match["id"] is None:
+            kind, name = body.get("timeframe-type"), body.get("timeframe-name")
+            unknown = set(body) - {"synchronous", "timeframe-name", "timeframe-type", *self.ARRAYS}
+            if kind not in self.ARRAYS_OF or not name or unknown:
+                return _error(400, f"timeframe-name and a known timeframe-type are required; unknown: {unknown}")
+            problem = self.validate_arrays(kind, body, create=True)
             if problem:
                 return _error(400, problem)
-        entries = [{**e, "timeframe-id": uuid.uuid4().hex} for e in array]
-        if method == "POST" and match["id"] is None:
-            if body.get("timeframe-type") != "specific-dates" or not body.get("timeframe-name"):
-                return _error(400, "timeframe-name and timeframe-type are required")
-            new_id = uuid.uuid4().hex
-            state.store[new_id] = {"timeframe-id": new_id, "timeframe-name": body["timeframe-name"],
-                                   "timeframe-type": "specific-dates", "domain": owner[0], "user": owner[1],
-                                   ns.ARRAY: entries}
-            return (200, state.store[new_id]) if body.get("synchronous") == "yes" else (202, None)
+            made = self.stored(owner, kind, name, body)
+            state.store[made["timeframe-id"]] = made
+            return (200, made) if body.get("synchronous") == "yes" else (202, None)
         if method == "PUT" and match["id"] is not None:
-            state.store[match["id"]][ns.ARRAY] = entries
-            return 200, {}
+            return self.put(state.store[match["id"]], body)
         return _error(400, "unsupported")
+
+    def put(self, current: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
+        convert = body.get("type") or body.get("timeframe-type")
+        if convert is not None:
+            if set(body) - {"type", "timeframe-type"} or convert not in self.ARRAYS_OF:
+                return _error(400, "a convert request carries the type only")
+            if current["timeframe-type"] == "custom":
+                return _error(400, "a custom timeframe cannot be converted")
+            kept = {} if convert != "custom" else {a: current.get(a, []) for a in self.ARRAYS}
+            current.update(self.stored((current["domain"], current["user"]), convert, current["timeframe-name"],
+                                       kept, current["timeframe-id"]))
+            return 200, {}
+        problem = self.validate_arrays(current["timeframe-type"], body, create=False)
+        if set(body) - set(self.ARRAYS) or not set(body) & set(self.ARRAYS):
+            problem = problem or "a replace carries entry arrays only"
+        if problem:
+            return _error(400, problem)
+        replaced = self.stored((current["domain"], current["user"]), current["timeframe-type"],
+                               current["timeframe-name"], body, current["timeframe-id"])
+        current.update({a: replaced[a] for a in body})
+        return 200, {}
 
 
 class TelphinApi:
@@ -230,13 +375,16 @@ class TelphinApi:
             return 404, {"message": "Record not found"}
         if method == "GET":
             return 200, mine[match["id"]]
+        if method == "DELETE" and match["id"] is not None:
+            del state.store[match["id"]]
+            return 204, None
         problem = self.validate(body)
         if problem:
             return 400, {"message": problem}
         conditions = [{**c, "type": "datetime_range" if c.get("start_datetime") else "interval"}
                       for c in body["conditions"]]
         if method == "POST" and match["id"] is None:
-            new_id = str(len(state.store) + 85)
+            new_id = str(max(map(int, state.store), default=84) + 1)
             state.store[new_id] = {"id": int(new_id), "client_id": client, "dealer_id": 1, "extension_id": None,
                                    "name": body["name"], "timezone": body["timezone"], "conditions": conditions}
             return 201, state.store[new_id]
@@ -255,6 +403,10 @@ class FakeServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def secrets(self) -> list[str]:
+        """Every credential a run against this server may know: the fixed ones and every token it issued."""
+        return [*SECRETS, *self.state.tokens, *self.state.expired]
 
     def __enter__(self) -> FakeServer:
         self.thread.start()

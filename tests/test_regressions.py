@@ -90,7 +90,7 @@ def test_a_token_with_a_newline_is_refused_without_being_printed(tmp_path):
     body.write_text(run("convert", "holidays:US", *YEAR, "--to", "netsapiens").stdout)
     with FakeServer(NetSapiensApi()) as fake:
         result = run("upload", body, "--server", fake.url, env={"NS_API_KEY": "sekrit-KEY-123\nX"})
-    assert result.exit_code == 4 and "sekrit" not in result.stderr and "not a usable bearer token" in result.stderr
+    assert result.exit_code == 2 and "sekrit" not in result.stderr and "not a usable bearer token" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "words"), [

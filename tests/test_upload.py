@@ -6,20 +6,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import NS_KEY, NS_SECRETS, TP_SECRETS, FakeServer, Fault, NetSapiensApi, TelphinApi
+from fakes import NS_ENV, NS_OAUTH_ENV, SECRETS, TP_ENV, FakeServer, Fault, NetSapiensApi, TelphinApi
 
 from pbxcal.cli import main
 
-SECRETS = [NS_KEY, *NS_SECRETS.values(), *TP_SECRETS.values()]
-NS_ENV = {"NS_API_KEY": NS_KEY}
-NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_SECRETS["client_secret"],
-                "NS_USERNAME": NS_SECRETS["username"], "NS_PASSWORD": NS_SECRETS["password"]}
-TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
 
-
-def run(*args, env=None):
+def run(*args, env=None, fake=None):
+    """Run pbxcal; no credential of the run (or token the fake server issued) may appear in its output."""
     result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-    for secret in SECRETS:
+    for secret in fake.secrets() if fake else SECRETS:
         assert secret not in result.stdout and secret not in result.stderr
     return result
 
@@ -28,7 +23,7 @@ def body(tmp_path: Path, target: str, years: str, name: str) -> Path:
     extra = ["--timezone", "Europe/Berlin"] if target == "telphin" else []
     result = run("convert", "holidays:DE", "--years", years, "--to", target, "--name", name, *extra)
     assert result.exit_code == 0, result.stderr
-    path = tmp_path / f"{target}-{years}.json"
+    path = tmp_path / f"{target}-{years}-{name}.json"
     path.write_text(result.stdout)
     return path
 
@@ -94,16 +89,16 @@ def test_dry_run_prints_requests_and_sends_nothing_that_changes(tmp_path):
         assert fake.state.store == {} and all(m == "GET" for m, _ in fake.state.requests)
 
 
-@pytest.mark.parametrize(("env", "words"), [
-    ({}, "no NetSapiens credentials"),
-    ({"NS_API_KEY": "nsd_wrong"}, "HTTP 401: Authentication Required"),
-    ({**NS_OAUTH_ENV, "NS_PASSWORD": "wrong"}, "HTTP 401"),
+@pytest.mark.parametrize(("env", "status", "words"), [
+    ({}, 2, "no NetSapiens credentials"),
+    ({"NS_API_KEY": "nsd_wrong"}, 4, "HTTP 401: Authentication Required"),
+    ({**NS_OAUTH_ENV, "NS_PASSWORD": "wrong"}, 4, "HTTP 401"),
 ])
-def test_auth_failures_are_one_line_without_secrets(tmp_path, env, words):
+def test_auth_failures_are_one_line_without_secrets(tmp_path, env, status, words):
     path = body(tmp_path, "netsapiens", "2026", "Auth")
     with FakeServer(NetSapiensApi()) as fake:
         result = run("upload", path, "--server", fake.url, "--retries", "0", env={"NS_API_KEY": "", **env})
-        assert result.exit_code == 4 and words in result.stderr
+        assert result.exit_code == status and words in result.stderr
         assert result.stderr.count("\n") == 1 and "wrong" not in result.stderr
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,36 +46,130 @@ def save_backup(remote: Any, current: dict[str, Any], folder: Path) -> Path:
 
 
 def upload(remote: Any, body: dict[str, Any], backup_folder: Path) -> Outcome:
-    """Create the object when no object has its name; replace it when it differs; say 'unchanged' otherwise."""
+    """Create the object when no object has its name; replace it in place when it differs; else 'unchanged'.
+    Any number of runs, retried or at the same time, end with one object per name or a loud exit."""
     name = remote.name_of(body)
     if not name:
         raise BadInputError("the body has no name (timeframe-name / name) to find it by")
-    dry = remote.options.dry_run
-    current = remote.find(name)
+    current = single(remote, name, remote.named(name))
     if current is None:
-        try:
-            remote.create(body)
-        except RemoteError as error:
-            state = ("the platform may or may not hold it now: re-run (uploads are idempotent by name)"
-                     if error.unknown else "nothing was created")
-            raise RemoteError(f"creating {name!r} failed: {error.reason}; {state}", unknown=error.unknown) from None
-        return Outcome("would create" if dry else "created", name)
+        return _create(remote, name, body)
     if remote.same(current, body):
         return Outcome("unchanged", name)
-    backup = None if dry else save_backup(remote, current, backup_folder)
-    try:
+    if remote.options.dry_run:
         remote.replace(current, body)
+        return Outcome("would replace", name)
+    backup = save_backup(remote, current, backup_folder)
+    saved = f"the previous version is saved in {backup} (pbxcal upload --restore {backup} puts it back)"
+    try:
+        answer = remote.replace(current, body)
     except RemoteError as error:
-        state = ("the platform may hold either version now" if error.unknown
-                 else "the platform still holds the previous version")
-        raise RemoteError(f"replacing {name!r} failed: {error.reason}; {state}; the previous version is saved in "
-                          f"{backup} (pbxcal upload --restore {backup} puts it back)", unknown=error.unknown) from None
-    return Outcome("would replace" if dry else "replaced", name, backup)
+        raise RemoteError(f"replacing {name!r} failed: {error.reason}; {_state(remote, name, body, current)}; "
+                          f"{saved}", unknown=error.unknown) from None
+    try:
+        after = [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(current)]
+    except RemoteError as error:
+        raise RemoteError(f"the replace of {name!r} was answered with {answer.describe()}, but reading it back "
+                          f"failed ({error.reason}); {saved}", unknown=True) from None
+    if not (after and remote.same(after[0], body)):
+        raise RemoteError(f"the platform answered the replace of {name!r} with {answer.describe()}, but "
+                          f"{_state(remote, name, body, current)}; {saved}")
+    if not answer.readable and answer.status != 204:
+        remote.options.say(f"warning: the replace of {name!r} was answered with {answer.describe()}; read back, "
+                           "the platform holds the new version")
+    return Outcome("replaced", name, backup)
+
+
+def single(remote: Any, name: str, found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one object of this name. Copies with equal contents (a create that landed twice, two runs at once) are
+    reduced to the lowest id, the rule every run applies, so runs converge; different contents stop the upload."""
+    if len(found) <= 1:
+        return found[0] if found else None
+    kept, *extra = sorted(found, key=remote.order)
+    ids = ", ".join(remote.id_of(f) for f in (kept, *extra))
+    if not all(remote.same(kept, other) for other in extra):
+        raise RemoteError(f"{len(found)} {remote.KIND}s are named {name!r} with different contents (ids {ids}); "
+                          "pbxcal will not guess which to keep: delete all but one")
+    for other in extra:
+        remote.delete(other)
+        done = "would delete" if remote.options.dry_run else "deleted"
+        remote.options.say(f"{done} {remote.KIND} {remote.id_of(other)} named {name!r}: a copy of "
+                           f"{remote.id_of(kept)} with the same contents")
+    return kept
+
+
+def _create(remote: Any, name: str, body: dict[str, Any]) -> Outcome:
+    """Send the create once; whatever the answer, read back by name before anything else, and send it again only
+    when its outcome was unknown and nothing of that name is there."""
+    if remote.options.dry_run:
+        remote.create(body)
+        return Outcome("would create", name)
+    attempts = remote.options.retries + 1
+    for attempt in range(1, attempts + 1):
+        answer, problem, unknown = None, None, True
+        try:
+            answer = remote.create(body)
+            problem = remote.create_problem(answer)
+        except RemoteError as error:
+            problem, unknown = error.reason, error.unknown
+        try:
+            kept = single(remote, name, remote.named(name))
+        except RemoteError as error:
+            raise RemoteError(f"creating {name!r}: {problem or 'sent'}; reading it back failed: {error.reason}; "
+                              "the platform may or may not hold it: re-run (uploads are idempotent by name)",
+                              unknown=True) from None
+        if kept is not None:
+            return _created(remote, name, body, kept, answer, problem)
+        if answer is not None and problem is None:
+            raise RemoteError(f"the platform answered the create of {name!r} with {answer.describe()} but lists "
+                              "nothing of that name; re-run later (uploads are idempotent by name)")
+        if answer is not None and (answer.readable or answer.status == 202):
+            raise RemoteError(f"unexpected answer to the create of {name!r}: {problem}; nothing of that name is "
+                              "listed (if it was only accepted, it may appear later: re-run to check)")
+        if not unknown:
+            raise RemoteError(f"creating {name!r} failed: {problem}; nothing was created")
+        if attempt < attempts:
+            remote.options.say(f"creating {name!r}: {problem}; nothing of that name is there, sending the create "
+                               f"again ({attempt + 1}/{attempts})")
+            time.sleep(remote.options.backoff * 2 ** (attempt - 1))
+    raise RemoteError(f"creating {name!r} failed: {problem}; read back: nothing was created")
+
+
+def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any], answer: Any,
+             problem: str | None) -> Outcome:
+    where = f"{remote.KIND} {remote.id_of(kept)}"
+    if not remote.same(kept, body):
+        raise RemoteError(f"after the create, {name!r} ({where}) holds other contents than the body (another "
+                          "upload of that name at the same time?); re-run to replace it")
+    if problem and answer is not None and answer.readable:
+        raise RemoteError(f"unexpected answer to the create of {name!r}: {problem}; read back, the platform holds "
+                          f"it ({where}) as sent")
+    if problem:
+        remote.options.say(f"warning: creating {name!r}: {problem}; read back, the platform holds it ({where}) "
+                           "as sent")
+    return Outcome("created", name)
+
+
+def _state(remote: Any, name: str, body: dict[str, Any], previous: dict[str, Any]) -> str:
+    """What the platform holds now under this name, read back, in words."""
+    try:
+        found = [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(previous)]
+    except RemoteError as error:
+        return f"reading it back failed too ({error.reason}), so the platform may hold either version"
+    if not found:
+        return f"the platform no longer lists {remote.KIND} {remote.id_of(previous)}"
+    if remote.same(found[0], body):
+        return "read back, the platform holds the new version"
+    if remote.same(found[0], previous):
+        return "read back, the platform still holds the previous version"
+    return "read back, the platform holds neither the previous nor the new version"
 
 
 def load_backup(path: str) -> dict[str, Any]:
     record = load_json(path)
-    if not isinstance(record, dict) or record.get(BACKUP_KEY) != BACKUP_VERSION or "saved" not in record:
+    if (not isinstance(record, dict) or record.get(BACKUP_KEY) != BACKUP_VERSION
+            or not isinstance(record.get("saved"), dict) or not isinstance(record.get("location"), dict)
+            or not isinstance(record["location"].get("platform"), str)):
         raise BadInputError("not a pbxcal backup file", path=path)
     return record
 
@@ -88,10 +183,13 @@ def download(remote: Any, name: str | None) -> Any:
     """One object by name, or all of them."""
     if name is None:
         return remote.list()
-    found = remote.find(name)
-    if found is None:
+    found = remote.named(name)
+    if len(found) > 1:
+        ids = ", ".join(remote.id_of(f) for f in sorted(found, key=remote.order))
+        raise RemoteError(f"{len(found)} {remote.KIND}s are named {name!r} on {remote.label} (ids {ids})")
+    if not found:
         raise RemoteError(f"nothing named {name!r} on {remote.label}")
-    return found
+    return found[0]
 
 
-__all__ = ["Outcome", "download", "load_backup", "restore", "save_backup", "upload"]
+__all__ = ["Outcome", "download", "load_backup", "restore", "save_backup", "single", "upload"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import EXIT_FAILED, BadInputError, PbxcalError
+from ..redact import Secrets
 
 if TYPE_CHECKING:
     from ..model import Window
@@ -24,7 +25,20 @@ YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
 def say(message: str) -> None:
-    click.echo(f"pbxcal: {message}", err=True)
+    click.echo(f"pbxcal: {redact(message)}", err=True)
+
+
+def run_secrets() -> Secrets:
+    """The credentials this command knows (kept on its click context, so nothing crosses from one run to the
+    next); every message goes through them."""
+    context = click.get_current_context()
+    return context.meta.setdefault("pbxcal.secrets", Secrets())
+
+
+def redact(text: str) -> str:
+    context = click.get_current_context(silent=True)
+    secrets = context.meta.get("pbxcal.secrets") if context else None
+    return secrets.redact(text) if secrets else text
 
 
 def window_from(first: str | None, until: str | None, years: str | None, today: date | None = None) -> Window:
@@ -158,5 +172,5 @@ class Progress:
 
 
 
-__all__ = ["DEFAULT_YEARS", "Progress", "load_body_file", "options_from", "run_action", "say", "window_from",
-           "window_options", "write_output"]
+__all__ = ["DEFAULT_YEARS", "Progress", "load_body_file", "options_from", "redact", "run_action", "run_secrets",
+           "say", "window_from", "window_options", "write_output"]

@@ -9,27 +9,32 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from ..clients import get_client
 from ..errors import BadInputError
 from ..targets import detect_target, get_target
 from ..upload import download, load_backup, restore, upload
 from . import main
-from .common import load_body_file, run_action, say, window_from, write_output
+from .common import load_body_file, run_action, run_secrets, say, window_from, write_output
 
 
 def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Where a platform is: server and domain/user (NetSapiens) or client id (Telphin), and how to talk to it."""
     decorators = [
-        click.option("--server", required=True, metavar="https://HOST", help="The platform's API host."),
+        click.option("--server", metavar="https://HOST", help="The platform's API host (required; for --restore, "
+                     "the backup's server by default)."),
         click.option("--domain", default="~", show_default=True, help="NetSapiens domain (~: the token's own)."),
         click.option("--user", help="NetSapiens user, for a user timeframe (default: a domain timeframe)."),
         click.option("--client-id", default="@me", show_default=True, help="Telphin client id."),
         click.option("--token-file", type=click.Path(dir_okay=False), help="A file holding a bearer token or key."),
         click.option("--retries", type=click.IntRange(0), default=4, show_default=True,
-                     help="Retries on 429, 5xx and timeouts, with backoff."),
+                     help="Retries on 429, 5xx, timeouts and dropped connections, with backoff (a create is never "
+                          "sent again before reading back whether it landed)."),
         click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
-                     help="Seconds to wait for each answer."),
+                     help="Seconds to wait for each whole answer."),
+        click.option("--max-answer-bytes", type=click.IntRange(1), default=20 * 1024 * 1024, show_default=True,
+                     help="Refuse answers larger than this."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -37,15 +42,42 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
+    """A client for the platform, its server and credentials checked (exit 2) before the first request."""
     from ..clients.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
 
+    if not kwargs.get("server"):
+        raise BadInputError("--server is required (the platform's API host, e.g. https://pbx.example.com)")
     options = ConnectOptions(server=kwargs["server"], domain=kwargs["domain"], user=kwargs["user"],
                              client_id=kwargs["client_id"], token_file=kwargs["token_file"],
                              environ=dict(os.environ), dry_run=dry_run, retries=kwargs["retries"],
-                             timeout=kwargs["timeout"], say=lambda text: click.echo(text, err=True))
+                             timeout=kwargs["timeout"], max_answer_bytes=kwargs["max_answer_bytes"],
+                             say=say, secrets=run_secrets())
     remote = get_client(target).connect(options)
+    remote.check()
     remote.authenticate()  # a dry run still reads, to tell create from replace from unchanged
     return remote
+
+
+LOCATION_OPTIONS = ("server", "domain", "user", "client_id")
+
+
+def _restore_location(record: dict[str, Any], kwargs: dict[str, Any], elsewhere: bool) -> dict[str, Any]:
+    """Where a backup goes back to: where it was saved from. Naming another place needs --restore-elsewhere."""
+    location = record["location"]
+    context = click.get_current_context()
+    given = {k: kwargs[k] for k in LOCATION_OPTIONS
+             if context.get_parameter_source(k) is not ParameterSource.DEFAULT and kwargs[k] is not None}
+    saved = {k: location.get(k) for k in LOCATION_OPTIONS if k in location}
+    differs = [k for k, v in given.items() if k in saved and _normal(k, v) != _normal(k, saved[k])]
+    if differs and not elsewhere:
+        shown = ", ".join(f"--{k.replace('_', '-')} {given[k]} (the backup's: {saved[k]})" for k in differs)
+        raise BadInputError(f"the backup was saved from another place: {shown}; pass --restore-elsewhere to put "
+                            "it there anyway")
+    return {**kwargs, **saved, **given}
+
+
+def _normal(key: str, value: Any) -> Any:
+    return str(value).rstrip("/").lower() if key == "server" and value else value
 
 
 @main.command("upload")
@@ -54,13 +86,15 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
               help="The platform (default: told by the body's shape, or the backup's).")
 @remote_options
 @click.option("--restore", "backup", metavar="BACKUP.json", help="Put a backed-up object back instead.")
+@click.option("--restore-elsewhere", is_flag=True,
+              help="With --restore: allow a --server, --domain, --user or --client-id other than the backup's.")
 @click.option("--backup-dir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Where backups of replaced objects go.")
 @click.option("--dry-run", is_flag=True,
               help="Read what is there, print each changing request (method, URL, body), send none of them.")
-def upload_command(body_path: str | None, target: str | None, backup: str | None, backup_dir: str, dry_run: bool,
-                   **kwargs: Any) -> None:
-    """Upload BODY.json by name: create it, replace it (after a backup) or leave it unchanged.
+def upload_command(body_path: str | None, target: str | None, backup: str | None, restore_elsewhere: bool,
+                   backup_dir: str, dry_run: bool, **kwargs: Any) -> None:
+    """Upload BODY.json by name: create it, replace it in place (after a backup) or leave it unchanged.
 
     Credentials come from the environment (NS_API_KEY, or NS_CLIENT_ID, NS_CLIENT_SECRET, NS_USERNAME and
     NS_PASSWORD; TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET) or --token-file, never from the command line.
@@ -68,20 +102,18 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
     \b
     Examples:
       pbxcal upload closures.json --server https://pbx.example.com --domain example.com
-      pbxcal upload --restore pbxcal-backup-netsapiens-Closures-20261123T101010Z.json --server https://pbx.example.com
+      pbxcal upload --restore pbxcal-backup-netsapiens-Closures-20261123T101010Z.json
     """
 
     def action() -> int:
         if (body_path is None) == (backup is None):
             raise BadInputError("give either BODY.json or --restore BACKUP.json")
+        if restore_elsewhere and not backup:
+            raise BadInputError("--restore-elsewhere goes with --restore")
         if backup:
             record = load_backup(backup)
-            location = record["location"]
-            name = target or location["platform"]
-            merged = {**kwargs, "domain": location.get("domain", kwargs["domain"]),
-                      "user": location.get("user", kwargs["user"]),
-                      "client_id": location.get("client_id", kwargs["client_id"])}
-            remote = _connect(name, merged, dry_run)
+            name = target or record["location"]["platform"]
+            remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run)
             outcome = restore(remote, record, Path(backup_dir))
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)

@@ -1,79 +1,126 @@
-"""NetSapiens v2 timeframes over HTTP: domain (shared) or user timeframes, found by name, replaced whole."""
+"""NetSapiens v2 timeframes over HTTP: domain (shared) or user timeframes, found by name, replaced whole in place."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import RemoteError
+from .. import holiday_api
+from ..errors import BadInputError
 from ..targets import netsapiens as target
-from .http import ConnectOptions, Http, check_token, read_token_file
+from .http import Answer, ConnectOptions, expect, read_token_file
+from .remote import Remote as BaseRemote
 
 OAUTH_VARIABLES = ("NS_CLIENT_ID", "NS_CLIENT_SECRET", "NS_USERNAME", "NS_PASSWORD")
-NAME = "timeframe-name"
+SECRET_VARIABLES = ("NS_API_KEY", "NS_CLIENT_SECRET", "NS_PASSWORD")
+KIND_FIELD = "timeframe-type"
+DAYS_ARRAY = "timeframe-days-of-week-array"
+WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+DAYS_FIELDS = (*(f"timeframe-weekly-{day}-{edge}-time-{n}" for day in WEEKDAYS for n in (1, 2)
+                 for edge in ("begin", "end")),
+               target.TYPE, "timeframe-recurrence-begin-date", target.INTERVAL, target.COUNT, target.OPTION,
+               target.END_OPTION, target.END_ON)
+# The writable fields of each entry array (the vendor schemas less timeframe-id and the read-only fields).
+ARRAYS: dict[str, tuple[str, ...]] = {target.ARRAY: target.FIELDS, holiday_api.ARRAY: holiday_api.FIELDS,
+                                      DAYS_ARRAY: DAYS_FIELDS}
+ARRAYS_OF: dict[str, tuple[str, ...]] = {"specific-dates": (target.ARRAY,), "holiday": (holiday_api.ARRAY,),
+                                         "days-of-week": (DAYS_ARRAY,), "custom": tuple(ARRAYS), "always": ()}
+# The convert request names the new type with a different key at each level (netsapiens-timeframes.md §9.2).
+CONVERT_KEY = {False: "type", True: "timeframe-type"}
 
 
-class Remote:
+class Remote(BaseRemote):
+    NAME_FIELD = "timeframe-name"
+    ID_FIELD = "timeframe-id"
+    KIND = "timeframe"
+
     def __init__(self, options: ConnectOptions) -> None:
-        self.options = options
-        self.http = Http(options)
-        server = options.server.rstrip("/")
-        self.api = f"{server}/ns-api/v2"
+        super().__init__(options)
+        self.api = f"{self.server}/ns-api/v2"
         level = f"/users/{options.user}" if options.user else ""
         self.base = f"{self.api}/domains/{options.domain}{level}/timeframes"
-        self.label = f"NetSapiens {server} domain {options.domain}" + (f" user {options.user}" if options.user else "")
+        self.label = (f"NetSapiens {self.server} domain {options.domain}"
+                      + (f" user {options.user}" if options.user else ""))
+
+    def check(self) -> None:
+        """Credentials are there (an API key, a token file, or all four OAuth values) before any request."""
+        environ = self.options.environ
+        self.options.secrets.add(*(environ.get(v) for v in SECRET_VARIABLES))
+        if self.options.token_file:
+            self.http.use_token(read_token_file(self.options.token_file), "--token-file")
+        elif environ.get("NS_API_KEY"):
+            self.http.use_token(environ["NS_API_KEY"], "NS_API_KEY")
+        elif not all(environ.get(v) for v in OAUTH_VARIABLES):
+            raise BadInputError("no NetSapiens credentials: set NS_API_KEY, or --token-file, or NS_CLIENT_ID, "
+                                "NS_CLIENT_SECRET, NS_USERNAME and NS_PASSWORD")
 
     def authenticate(self) -> None:
-        """An API key or bearer token (NS_API_KEY or --token-file), else the OAuth password grant."""
+        """An API key or bearer token is used as it is; the OAuth password grant is asked again after a 401."""
+        if self.http.token is None:
+            self._grant()
+            self.http.renew_token = self._grant
+
+    def _grant(self) -> None:
         environ = self.options.environ
-        if self.options.token_file:
-            self.http.token = check_token(read_token_file(self.options.token_file), "--token-file")
-        elif environ.get("NS_API_KEY"):
-            self.http.token = check_token(environ["NS_API_KEY"], "NS_API_KEY")
-        elif all(environ.get(v) for v in OAUTH_VARIABLES):
-            grant = {"grant_type": "password", "client_id": environ["NS_CLIENT_ID"],
-                     "client_secret": environ["NS_CLIENT_SECRET"], "username": environ["NS_USERNAME"],
-                     "password": environ["NS_PASSWORD"]}
-            answer = self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
-            if not isinstance(answer, dict) or not answer.get("access_token"):
-                raise RemoteError("the token answer has no access_token")
-            self.http.token = check_token(str(answer["access_token"]), "the token endpoint")
-        else:
-            raise RemoteError("no NetSapiens credentials: set NS_API_KEY, or --token-file, or NS_CLIENT_ID, "
-                              "NS_CLIENT_SECRET, NS_USERNAME and NS_PASSWORD")
+        grant = {"grant_type": "password", "client_id": environ["NS_CLIENT_ID"],
+                 "client_secret": environ["NS_CLIENT_SECRET"], "username": environ["NS_USERNAME"],
+                 "password": environ["NS_PASSWORD"]}
+        answer = self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
+        data = expect(answer, "an object with access_token",
+                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request")
+        self.http.use_token(data["access_token"], "the token endpoint", issued=True)
 
     def location(self) -> dict[str, Any]:
-        return {"platform": target.NAME, "server": self.options.server, "domain": self.options.domain,
+        return {"platform": target.NAME, "server": self.server, "domain": self.options.domain,
                 "user": self.options.user}
 
-    def list(self) -> list[dict[str, Any]]:
-        answer = self.http.request("GET", self.base)
-        return [t for t in answer if isinstance(t, dict)] if isinstance(answer, list) else []
+    def create(self, body: dict[str, Any]) -> Answer:
+        kind = _kind(body)
+        fields = {array: _entries(body, array) for array in ARRAYS_OF[kind] if body.get(array) is not None}
+        request = {"synchronous": "yes", self.NAME_FIELD: self.name_of(body), KIND_FIELD: kind, **fields}
+        return self.http.request("POST", self.base, body=request, changes=True, once=True)
 
-    def find(self, name: str) -> dict[str, Any] | None:
-        found = [t for t in self.list() if t.get(NAME) == name]
-        if len(found) > 1:
-            raise RemoteError(f"{len(found)} timeframes are named {name!r}; pbxcal will not guess which to replace")
-        return found[0] if found else None
+    def create_problem(self, answer: Answer) -> str | None:
+        """None for the documented answer to a synchronous create: the new object (or at least its id or name)."""
+        data = answer.data
+        if answer.readable and isinstance(data, dict) and (self.ID_FIELD in data or self.NAME_FIELD in data):
+            return None
+        return f"{answer.describe()}, where the API documents the new timeframe"
 
-    @staticmethod
-    def name_of(body: dict[str, Any]) -> str:
-        return str(body.get(NAME, ""))
+    def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
+        """Make the timeframe, in place (its id, which answer rules point at), hold exactly the body: its type
+        first (a custom timeframe cannot be converted, so it stays custom), then every array its type has, an
+        empty one for each the body lacks."""
+        url = self.item_url(current)
+        now, wanted = _kind(current), _kind(body)
+        if now not in (wanted, "custom"):
+            self.http.request("PUT", url, body={CONVERT_KEY[bool(self.options.user)]: wanted}, changes=True)
+            now = wanted
+        arrays = {array: _entries(body, array) for array in ARRAYS_OF[now]}
+        return self.http.request("PUT", url, body=arrays, changes=True)
 
-    def create(self, body: dict[str, Any]) -> Any:
-        return self.http.request("POST", self.base, body={**body, "synchronous": "yes"}, changes=True)
+    def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
+        """Equal entries in every array, and the same type (a custom one holds any body, as it cannot change)."""
+        kinds = {_kind(current), _kind(body)}
+        return (len(kinds) == 1 or "custom" in kinds) and _content(current) == _content(body)
 
-    def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Any:
-        """Replace-all PUT of the entries; the timeframe keeps its id, so answer rules keep pointing at it."""
-        entries = [_writable(e) for e in body.get(target.ARRAY, [])]
-        return self.http.request("PUT", f"{self.base}/{current['timeframe-id']}", body={target.ARRAY: entries},
-                                 changes=True)
 
-    @staticmethod
-    def same(current: dict[str, Any], body: dict[str, Any]) -> bool:
-        def key(timeframe: dict[str, Any]) -> list[tuple[str, ...]]:
-            return sorted(tuple(str(e.get(f, "")) for f in target.FIELDS) for e in timeframe.get(target.ARRAY) or [])
+def _kind(timeframe: dict[str, Any]) -> str:
+    kind = timeframe.get(KIND_FIELD, "specific-dates")
+    if kind not in ARRAYS_OF:
+        raise BadInputError(f"unknown NetSapiens timeframe type {kind!r} (known: {', '.join(ARRAYS_OF)})")
+    return str(kind)
 
-        return current.get("timeframe-type") == body.get("timeframe-type") and key(current) == key(body)
+
+def _entries(timeframe: dict[str, Any], array: str) -> list[dict[str, str]]:
+    """An array's entries with their writable fields only (never ids or the read-only fields a GET returns)."""
+    found = timeframe.get(array) or []
+    if not isinstance(found, list) or not all(isinstance(e, dict) for e in found):
+        raise BadInputError(f"{array} must be a list of objects")
+    return [{f: "" if e.get(f) is None else str(e[f]) for f in ARRAYS[array]} for e in found]
+
+
+def _content(timeframe: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
+    return {array: sorted(tuple(e.values()) for e in _entries(timeframe, array)) for array in ARRAYS}
 
 
 def holidays(remote: Remote, code: str, years: range) -> list[dict[str, Any]]:
@@ -82,14 +129,11 @@ def holidays(remote: Remote, code: str, years: range) -> list[dict[str, Any]]:
     path = f"{country}/{code.upper()}" if "-" in code else country
     rows: list[dict[str, Any]] = []
     for year in years:
-        answer = remote.http.request("GET", f"{remote.api}/holidays/{path}/{year}")
-        rows.extend(r for r in answer or [] if isinstance(r, dict))
+        url = f"{remote.api}/holidays/{path}/{year}"
+        answer = remote.http.request("GET", url)
+        rows.extend(expect(answer, "a JSON array of holiday rows",
+                           lambda d: isinstance(d, list) and all(isinstance(r, dict) for r in d), f"GET {url}"))
     return rows
-
-
-def _writable(entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry without the read-only fields a GET returns."""
-    return {f: entry.get(f, "") for f in target.FIELDS}
 
 
 def connect(options: ConnectOptions) -> Remote:

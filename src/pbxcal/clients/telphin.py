@@ -4,74 +4,83 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import RemoteError
+from ..errors import BadInputError
 from ..targets import telphin as target
-from .http import ConnectOptions, Http, check_token, read_token_file
+from .http import Answer, ConnectOptions, expect, read_token_file
+from .remote import Remote as BaseRemote
 
 API_PREFIX = "/api/ver1.0"
-WRITABLE = ("name", "timezone", "conditions")
+SECRET_VARIABLES = ("TELPHIN_CLIENT_SECRET",)
 
 
-class Remote:
+class Remote(BaseRemote):
+    NAME_FIELD = "name"
+    ID_FIELD = "id"
+    KIND = "interval"
+
     def __init__(self, options: ConnectOptions) -> None:
-        self.options = options
-        self.http = Http(options)
-        self.server = options.server.rstrip("/")
+        super().__init__(options)
         self.base = f"{self.server}{API_PREFIX}/client/{options.client_id}/interval/"
         self.label = f"Telphin {self.server} client {options.client_id}"
 
-    def authenticate(self) -> None:
-        """A bearer token from --token-file, else OAuth client credentials (TELPHIN_CLIENT_ID/SECRET)."""
+    def check(self) -> None:
+        """A token file, or both client credentials, before any request."""
         environ = self.options.environ
+        self.options.secrets.add(*(environ.get(v) for v in SECRET_VARIABLES))
         if self.options.token_file:
-            self.http.token = check_token(read_token_file(self.options.token_file), "--token-file")
-            return
-        if not (environ.get("TELPHIN_CLIENT_ID") and environ.get("TELPHIN_CLIENT_SECRET")):
-            raise RemoteError("no Telphin credentials: set TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET, "
-                              "or pass --token-file")
+            self.http.use_token(read_token_file(self.options.token_file), "--token-file")
+        elif not (environ.get("TELPHIN_CLIENT_ID") and environ.get("TELPHIN_CLIENT_SECRET")):
+            raise BadInputError("no Telphin credentials: set TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET, "
+                                "or pass --token-file")
+
+    def authenticate(self) -> None:
+        """OAuth client credentials, asked again after a 401 (as Telphin's docs advise); a token file as it is."""
+        if self.http.token is None:
+            self._grant()
+            self.http.renew_token = self._grant
+
+    def _grant(self) -> None:
+        environ = self.options.environ
         form = {"grant_type": "client_credentials", "client_id": environ["TELPHIN_CLIENT_ID"],
                 "client_secret": environ["TELPHIN_CLIENT_SECRET"]}
         answer = self.http.request("POST", f"{self.server}/oauth/token", form=form, authorised=False)
-        if not isinstance(answer, dict) or not answer.get("access_token"):
-            raise RemoteError("the token answer has no access_token")
-        self.http.token = check_token(str(answer["access_token"]), "the token endpoint")
+        data = expect(answer, "an object with access_token",
+                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request")
+        self.http.use_token(data["access_token"], "the token endpoint", issued=True)
 
     def location(self) -> dict[str, Any]:
-        return {"platform": target.NAME, "server": self.options.server, "client_id": self.options.client_id}
+        return {"platform": target.NAME, "server": self.server, "client_id": self.options.client_id}
 
-    def list(self) -> list[dict[str, Any]]:
-        answer = self.http.request("GET", self.base)
-        return [i for i in answer if isinstance(i, dict)] if isinstance(answer, list) else []
+    def create(self, body: dict[str, Any]) -> Answer:
+        return self.http.request("POST", self.base, body=_writable(body), changes=True, once=True)
 
-    def find(self, name: str) -> dict[str, Any] | None:
-        found = [i for i in self.list() if i.get("name") == name]
-        if len(found) > 1:
-            raise RemoteError(f"{len(found)} intervals are named {name!r}; pbxcal will not guess which to replace")
-        return found[0] if found else None
+    def create_problem(self, answer: Answer) -> str | None:
+        """None for the documented answer to a create: the new interval with its id."""
+        if answer.readable and isinstance(answer.data, dict) and self.ID_FIELD in answer.data:
+            return None
+        return f"{answer.describe()}, where the API documents the new interval"
 
-    @staticmethod
-    def name_of(body: dict[str, Any]) -> str:
-        return str(body.get("name", ""))
+    def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
+        return self.http.request("PUT", self.item_url(current), body=_writable(body), changes=True)
 
-    def create(self, body: dict[str, Any]) -> Any:
-        return self.http.request("POST", self.base, body=_writable(body), changes=True)
-
-    def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Any:
-        return self.http.request("PUT", f"{self.base}{current['id']}", body=_writable(body), changes=True)
-
-    @staticmethod
-    def same(current: dict[str, Any], body: dict[str, Any]) -> bool:
-        def key(interval: dict[str, Any]) -> tuple[Any, ...]:
-            conditions = sorted(tuple(str(c.get(f)) for f in target.FIELDS) for c in interval.get("conditions") or [])
-            return interval.get("name"), interval.get("timezone"), conditions
-
-        return key(current) == key(body)
+    def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
+        return _key(current) == _key(body)
 
 
 def _writable(body: dict[str, Any]) -> dict[str, Any]:
     """The request fields only: read-only ones (id, client_id, type, usage) are never sent."""
-    conditions = [{f: c.get(f) for f in target.FIELDS} for c in body.get("conditions") or []]
-    return {"name": body.get("name"), "timezone": body.get("timezone"), "conditions": conditions}
+    conditions = body.get("conditions") or []
+    if not isinstance(conditions, list) or not all(isinstance(c, dict) for c in conditions):
+        raise BadInputError("conditions must be a list of objects")
+    return {"name": body.get("name"), "timezone": body.get("timezone"),
+            "conditions": [{f: c.get(f) for f in target.FIELDS} for c in conditions]}
+
+
+def _key(interval: dict[str, Any]) -> tuple[Any, ...]:
+    """Order-free contents: conditions are a set."""
+    writable = _writable(interval)
+    conditions = sorted(tuple(str(c[f]) for f in target.FIELDS) for c in writable["conditions"])
+    return writable["name"], writable["timezone"], conditions
 
 
 def connect(options: ConnectOptions) -> Remote:

@@ -1,0 +1,66 @@
+"""What every platform client shares: objects found by name in a strictly checked list, deleted by id."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import RemoteError
+from .http import Answer, ConnectOptions, Http, check_server, expect
+
+
+class Remote:
+    """One platform's objects at one location. Subclasses set the fields below and `base` (the collection URL),
+    and write `check`, `authenticate`, `create`, `replace`, `same` and `location`."""
+
+    NAME_FIELD: ClassVar[str]
+    ID_FIELD: ClassVar[str]
+    KIND: ClassVar[str]  # "timeframe", "interval": how messages call one object
+    base: str
+    label: str
+
+    def __init__(self, options: ConnectOptions) -> None:
+        self.options = options
+        self.server = check_server(options.server)
+        self.http = Http(options)
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every object at this location; anything but the documented JSON array of objects is exit 4."""
+        answer = self.http.request("GET", self.base)
+        return expect(answer, f"a JSON array of {self.KIND}s", self._is_list, f"GET {self.base}")
+
+    def _is_list(self, data: Any) -> bool:
+        return isinstance(data, list) and all(
+            isinstance(o, dict) and isinstance(o.get(self.NAME_FIELD), str) and isinstance(o.get(self.ID_FIELD),
+                                                                                          str | int) for o in data)
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [o for o in self.list() if o[self.NAME_FIELD] == name]
+
+    def name_of(self, body: dict[str, Any]) -> str:
+        value = body.get(self.NAME_FIELD, "")
+        return value if isinstance(value, str) else ""
+
+    def id_of(self, found: dict[str, Any]) -> str:
+        return str(found[self.ID_FIELD])
+
+    def order(self, found: dict[str, Any]) -> tuple[int, str]:
+        """Lowest id first: numeric ids by value, others by text (the same rule in every run)."""
+        key = self.id_of(found)
+        return (len(key), key) if key.isdigit() else (0, key)
+
+    def delete(self, found: dict[str, Any]) -> None:
+        """Delete one object; one already gone (another run deleted it) is not an error."""
+        try:
+            self.http.request("DELETE", f"{self.item_url(found)}", changes=True)
+        except RemoteError as error:
+            if error.status != 404:
+                raise
+
+    def item_url(self, found: dict[str, Any]) -> str:
+        return f"{self.base.rstrip('/')}/{self.id_of(found)}"
+
+    def create_problem(self, answer: Answer) -> str | None:  # pragma: no cover - every client overrides it
+        raise NotImplementedError
+
+
+__all__ = ["Remote"]
