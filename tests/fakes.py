@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
+import vendor_schema
+
 from pbxcal import holiday_api
 from pbxcal.model import Window
 from pbxcal.targets import netsapiens as ns
@@ -111,7 +113,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind in ("429", "500"):
             return self._send(int(kind), {"code": int(kind), "message": f"injected {kind}"})
         if kind == "echo":  # a gateway that repeats the request in its error, as real ones do
-            echoed = f"bad gateway for {method} {self.path}; headers: {dict(self.headers)}; body: {raw.decode()}"
+            echoed = (f"bad gateway for {method} {self.path}; authorization: {self.headers.get('Authorization')}; "
+                      f"body: {raw.decode()}; headers: {dict(self.headers)}")
             return self._send(502, {"code": 502, "message": echoed})
         if kind == "301":
             return self._send(301, raw=b"Moved", headers={"Location": "https://elsewhere.example" + self.path})
@@ -300,6 +303,9 @@ class NetSapiensApi:
             return 202, None
         if not isinstance(body, dict):
             return _error(400, "a JSON object is required")
+        problems = vendor_schema.validate_request(self.request_kind(method, match["user"], body), body)
+        if problems:
+            return _error(400, "; ".join(problems[:3]))
         if method == "POST" and match["id"] is None:
             kind, name = body.get("timeframe-type"), body.get("timeframe-name")
             unknown = set(body) - {"synchronous", "timeframe-name", "timeframe-type", *self.ARRAYS}
@@ -314,6 +320,15 @@ class NetSapiensApi:
         if method == "PUT" and match["id"] is not None:
             return self.put(state.store[match["id"]], body)
         return _error(400, "unsupported")
+
+    @staticmethod
+    def request_kind(method: str, user: str | None, body: dict[str, Any]) -> str:
+        """Which vendor request schema a request body must meet (tests/vendor_schema.py)."""
+        if method == "POST":
+            return "create"
+        if {"type", "timeframe-type"} & set(body):
+            return "convert-user" if user else "convert-domain"
+        return "replace"
 
     def put(self, current: dict[str, Any], body: dict[str, Any]) -> tuple[int, Any]:
         convert = body.get("type") or body.get("timeframe-type")

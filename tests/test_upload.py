@@ -15,7 +15,8 @@ def run(*args, env=None, fake=None):
     """Run pbxcal; no credential of the run (or token the fake server issued) may appear in its output."""
     result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
     for secret in fake.secrets() if fake else SECRETS:
-        assert secret not in result.stdout and secret not in result.stderr
+        start = secret[:10]  # a secret cut short in a message is still a leak
+        assert start not in result.stdout and start not in result.stderr
     return result
 
 

@@ -129,7 +129,8 @@ class Http:
             self.renew_token()
             status, content, headers = self._send(method, url, body, form, authorised, once)
         if status >= 300:
-            raise RemoteError(self.redact(f"{method} {url}: HTTP {status}: {_message(status, content, headers)}"),
+            message = _message(status, content, headers, self.redact)
+            raise RemoteError(self.redact(f"{method} {url}: HTTP {status}: {message}"),
                               unknown=status >= 500 and changes, status=status)
         text = content.decode("utf-8", "replace")
         try:
@@ -200,8 +201,9 @@ class Http:
         self.client.close()
 
 
-def _message(status: int, content: bytes, headers: httpx.Headers) -> str:
-    """The server's message on one line (an HTML error page included); a redirect says where it points."""
+def _message(status: int, content: bytes, headers: httpx.Headers, redact: Callable[[str], str]) -> str:
+    """The server's message on one line (an HTML error page included), masked before it is shortened (a cut
+    secret would no longer be recognised); a redirect says where it points."""
     if 300 <= status < 400:
         return (f"redirected to {headers.get('Location', '?')}; pbxcal follows no redirects (check --server, "
                 "e.g. https:// instead of http://)")
@@ -209,10 +211,10 @@ def _message(status: int, content: bytes, headers: httpx.Headers) -> str:
     try:
         data = json.loads(text)
     except ValueError:
-        return " ".join(text.split())[:300] or "no message"
+        return " ".join(redact(text).split())[:300] or "no message"
     if isinstance(data, dict):
         data = data.get("message") or data.get("error_description") or data.get("error") or data
-    return " ".join(str(data).split())[:300]
+    return " ".join(redact(str(data)).split())[:300]
 
 
 def check_token(token: str, origin: str) -> str:

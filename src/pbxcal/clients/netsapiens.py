@@ -32,6 +32,7 @@ class Remote(BaseRemote):
     NAME_FIELD = "timeframe-name"
     ID_FIELD = "timeframe-id"
     KIND = "timeframe"
+    ID_BASE = 16  # timeframe ids are 32 hexadecimal digits
 
     def __init__(self, options: ConnectOptions) -> None:
         super().__init__(options)
@@ -97,6 +98,11 @@ class Remote(BaseRemote):
             now = wanted
         arrays = {array: _entries(body, array) for array in ARRAYS_OF[now]}
         return self.http.request("PUT", url, body=arrays, changes=True)
+
+    def readable(self, found: dict[str, Any]) -> bool:
+        return found.get(KIND_FIELD, "specific-dates") in ARRAYS_OF and all(
+            isinstance(found.get(a) or [], list) and all(isinstance(e, dict) for e in found.get(a) or [])
+            for a in ARRAYS)
 
     def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
         """Equal entries in every array, and the same type (a custom one holds any body, as it cannot change)."""

@@ -15,6 +15,7 @@ class Remote:
     NAME_FIELD: ClassVar[str]
     ID_FIELD: ClassVar[str]
     KIND: ClassVar[str]  # "timeframe", "interval": how messages call one object
+    ID_BASE: ClassVar[int] = 10
     base: str
     label: str
 
@@ -30,8 +31,12 @@ class Remote:
 
     def _is_list(self, data: Any) -> bool:
         return isinstance(data, list) and all(
-            isinstance(o, dict) and isinstance(o.get(self.NAME_FIELD), str) and isinstance(o.get(self.ID_FIELD),
-                                                                                          str | int) for o in data)
+            isinstance(o, dict) and isinstance(o.get(self.NAME_FIELD), str)
+            and isinstance(o.get(self.ID_FIELD), str | int) and self.readable(o) for o in data)
+
+    def readable(self, found: dict[str, Any]) -> bool:
+        """Whether a listed object has the documented shape pbxcal reads (its type, its arrays)."""
+        return True
 
     def named(self, name: str) -> list[dict[str, Any]]:
         return [o for o in self.list() if o[self.NAME_FIELD] == name]
@@ -43,10 +48,14 @@ class Remote:
     def id_of(self, found: dict[str, Any]) -> str:
         return str(found[self.ID_FIELD])
 
-    def order(self, found: dict[str, Any]) -> tuple[int, str]:
-        """Lowest id first: numeric ids by value, others by text (the same rule in every run)."""
+    def order(self, found: dict[str, Any]) -> tuple[int, int, str]:
+        """Lowest id first, the same rule in every run: ids by their value in the platform's base (decimal,
+        hexadecimal), any other id after them by its text."""
         key = self.id_of(found)
-        return (len(key), key) if key.isdigit() else (0, key)
+        try:
+            return 0, int(key, self.ID_BASE), ""
+        except ValueError:
+            return 1, 0, key
 
     def delete(self, found: dict[str, Any]) -> None:
         """Delete one object; one already gone (another run deleted it) is not an error."""

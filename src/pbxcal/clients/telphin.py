@@ -63,6 +63,10 @@ class Remote(BaseRemote):
     def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
         return self.http.request("PUT", self.item_url(current), body=_writable(body), changes=True)
 
+    def readable(self, found: dict[str, Any]) -> bool:
+        conditions = found.get("conditions") or []
+        return isinstance(conditions, list) and all(isinstance(c, dict) for c in conditions)
+
     def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
         return _key(current) == _key(body)
 
