@@ -22,10 +22,11 @@ from pbxcal.model import Window
 from pbxcal.targets import netsapiens as ns
 from pbxcal.targets import telphin as tp
 
-NS_SECRETS = {"client_id": "ns-client", "client_secret": "ns-secret-value", "username": "admin@example.com",
-              "password": "ns-password-value"}
+# Secrets with the characters servers escape when they echo them: slashes, quotes, spaces.
+NS_SECRETS = {"client_id": "ns-client", "client_secret": "ns-secret/value+1", "username": "admin@example.com",
+              "password": 'ns-pass "word" / value'}
 ONE_DAY = Window(date(2026, 1, 1), date(2026, 1, 2))  # enough for the evaluator to check a condition's fields
-TP_SECRETS = {"client_id": "tp-client", "client_secret": "tp-secret-value"}
+TP_SECRETS = {"client_id": "tp-client", "client_secret": "tp-secret&value=/x y"}
 NS_KEY = "nsd_" + "k" * 56
 NS_ENV = {"NS_API_KEY": NS_KEY}
 NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_SECRETS["client_secret"],
@@ -37,7 +38,8 @@ SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRE
 # Faults injected before the request is processed: nothing is applied.
 BEFORE = {"429", "500", "drop", "slow", "echo", "301", "expire"}
 # Faults injected after the request is processed (its change is applied): only the answer goes wrong.
-AFTER = {"late", "drop-after", "500-after", "text", "empty", "shape", "204", "huge", "huge-declared", "drip"}
+AFTER = {"late", "drop-after", "500-after", "text", "empty", "shape", "204", "huge", "huge-declared", "drip",
+         "drip-headers"}
 
 
 @dataclass
@@ -152,6 +154,13 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "204":
             self.send_response(204)
             self.end_headers()
+            return None
+        if kind == "drip-headers":  # the status line and headers a byte at a time
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]":
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(self.state.slow_seconds)
+            self.close_connection = True
             return None
         if kind == "huge-declared":  # says how big it is; nothing need be read to refuse it
             self.send_response(200)
@@ -338,6 +347,8 @@ class NetSapiensApi:
             if current["timeframe-type"] == "custom":
                 return _error(400, "a custom timeframe cannot be converted")
             kept = {} if convert != "custom" else {a: current.get(a, []) for a in self.ARRAYS}
+            for array in self.ARRAYS:
+                current.pop(array, None)
             current.update(self.stored((current["domain"], current["user"]), convert, current["timeframe-name"],
                                        kept, current["timeframe-id"]))
             return 200, {}

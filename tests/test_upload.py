@@ -3,6 +3,7 @@ exact previous object, retries through injected faults, dry runs, and no secret 
 
 import json
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +16,10 @@ def run(*args, env=None, fake=None):
     """Run pbxcal; no credential of the run (or token the fake server issued) may appear in its output."""
     result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
     for secret in fake.secrets() if fake else SECRETS:
-        start = secret[:10]  # a secret cut short in a message is still a leak
-        assert start not in result.stdout and start not in result.stderr
+        escaped = json.dumps(secret)[1:-1]
+        for form in (secret, escaped, escaped.replace("/", "\\/"), quote_plus(secret), quote(secret, safe="")):
+            start = form[:10]  # a secret cut short in a message is still a leak
+            assert start not in result.stdout and start not in result.stderr, start
     return result
 
 

@@ -194,7 +194,8 @@ def test_a_server_echoing_headers_and_bodies_prints_no_secret(tmp_path, platform
         fake.state.faults = [Fault(method, where_fault, "echo", times=10)]
         result = upload(fake, path, where, env)  # run() checks every secret and issued token is absent
         assert result.exit_code == 4 and "HTTP 502" in result.stderr and "***" in result.stderr
-        assert "retrying after HTTP 502" in result.stderr or method == "POST"
+        assert "retrying after HTTP 502 (2/2)" in result.stderr or (method, where_fault) in (
+            ("POST", "timeframes"), ("POST", "interval"))  # a create answered 5xx is read back, not resent blindly
 
 
 def test_credentials_in_the_server_url_are_refused_before_any_request(tmp_path):
@@ -291,17 +292,19 @@ def test_a_refused_api_key_is_not_renewed(tmp_path):
         assert result.exit_code == 4 and "HTTP 401" in result.stderr and "new one" not in result.stderr
 
 
+@pytest.mark.parametrize("kind", ["drip", "drip-headers"])
 @pytest.mark.parametrize("platform", BOTH)
-def test_the_timeout_bounds_the_whole_answer(tmp_path, platform):
+def test_the_timeout_bounds_the_whole_answer(tmp_path, platform, kind):
     target, api, env, where, collection = PLATFORMS[platform]
     path = body(tmp_path, target, "2026", "Drip")
     with FakeServer(api()) as fake:
         assert upload(fake, path, where, env).exit_code == 0  # a listing of some kilobytes to drip
-        fake.state.faults = [Fault("GET", collection, "drip")]
-        fake.state.slow_seconds = 0.05  # each byte well within the read timeout; the whole would take minutes
+        fake.state.faults = [Fault("GET", collection, kind, times=2)]
+        fake.state.slow_seconds = 0.05  # each byte well within the read timeout; the whole takes far longer
         started = time.monotonic()
-        result = run("upload", path, "--server", fake.url, *where, "--retries", "0", "--timeout", "1", env=env)
-        assert result.exit_code == 4 and "took more than 1 s" in result.stderr
+        result = run("upload", path, "--server", fake.url, *where, "--retries", "1", "--timeout", "1", env=env)
+        assert result.exit_code == 4 and "no whole answer in 1 s" in result.stderr
+        assert "retrying after no whole answer in time (1/1)" in result.stderr
         assert time.monotonic() - started < 10
 
 
@@ -337,3 +340,91 @@ def test_restore_goes_back_where_the_backup_came_from(tmp_path):
         assert only(fake)["conditions"] == json.loads(backup.read_text())["saved"]["conditions"]
         moved = run("upload", "--restore", backup, "--server", other.url, "--restore-elsewhere", env=TP_ENV)
         assert moved.exit_code == 0 and "created" in moved.stderr and len(other.state.store) == 1
+
+
+@pytest.mark.parametrize("platform", BOTH)
+def test_a_create_applied_after_the_timeout_is_found_not_sent_again(tmp_path, platform):
+    target, api, env, where, collection = PLATFORMS[platform]
+    path = body(tmp_path, target, "2026", "Late")
+    with FakeServer(api()) as fake:
+        fake.state.faults = [Fault("POST", collection, "slow")]  # applied 1 s after it came, the client waits 0.5 s
+        result = upload(fake, path, where, env)
+        time.sleep(fake.state.slow_seconds)
+        assert result.exit_code == 0 and "created" in result.stderr, result.stderr
+        assert len(fake.state.store) == 1 and len(creates(fake, collection)) == 1
+
+
+@pytest.mark.parametrize("platform", BOTH)
+def test_a_create_refused_with_429_is_sent_again(tmp_path, platform):
+    target, api, env, where, collection = PLATFORMS[platform]
+    path = body(tmp_path, target, "2026", "Busy")
+    with FakeServer(api()) as fake:
+        fake.state.faults = [Fault("POST", collection, "429")]
+        result = upload(fake, path, where, env)
+        assert result.exit_code == 0 and "retrying after HTTP 429 (1/2)" in result.stderr, result.stderr
+        assert len(fake.state.store) == 1 and len(creates(fake, collection)) == 2
+
+
+def test_copies_in_use_are_never_deleted(tmp_path):
+    path = body(tmp_path, "telphin", "2026", "Used")
+    with FakeServer(TelphinApi()) as fake:
+        assert upload(fake, path, [], TP_ENV).exit_code == 0
+        original = only(fake)
+        used = {"incom_rule": {"101": [{"rule": 1}]}}
+        fake.state.store["300"] = {**json.loads(json.dumps(original)), "id": 300, "usage": used}
+        result = upload(fake, path, [], TP_ENV)  # keeps the copy incoming rules use, although its id is higher
+        assert result.exit_code == 0 and sorted(fake.state.store) == ["300"], result.stderr
+        fake.state.store["400"] = {**json.loads(json.dumps(original)), "id": 400, "usage": used}
+        refused = upload(fake, path, [], TP_ENV)
+        assert refused.exit_code == 4 and "deletes no object in use" in refused.stderr
+        assert sorted(fake.state.store) == ["300", "400"]
+
+
+def test_a_restore_to_another_platform_is_refused_before_any_request(tmp_path):
+    first, second = body(tmp_path, "netsapiens", "2026", "Mixed"), body(tmp_path, "netsapiens", "2027", "Mixed")
+    with FakeServer(NetSapiensApi()) as fake:
+        assert upload(fake, first, NS_WHERE, NS_ENV).exit_code == 0
+        assert upload(fake, second, NS_WHERE, NS_ENV, backups=tmp_path / "b").exit_code == 0
+        [backup] = (tmp_path / "b").glob("*.json")
+        before = len(fake.state.requests)
+        result = run("upload", "--restore", backup, "--to", "telphin", env={**NS_ENV, **TP_ENV}, fake=fake)
+        assert result.exit_code == 2 and "cannot be restored to telphin" in result.stderr
+        assert len(fake.state.requests) == before
+
+
+@pytest.mark.parametrize("bad", [{"timeframe-name": ""}, {"timeframe-type": "weekly"},
+                                 {"timeframe-specific-dates-array": "x"}])
+def test_a_body_that_cannot_be_sent_is_refused_before_any_request(tmp_path, bad):
+    path = body(tmp_path, "netsapiens", "2026", "Bad")
+    path.write_text(json.dumps({**json.loads(path.read_text()), **bad}))
+    with FakeServer(NetSapiensApi()) as fake:
+        result = run("upload", path, "--server", fake.url, "--to", "netsapiens", env=NS_OAUTH_ENV, fake=fake)
+        assert result.exit_code == 2 and fake.state.requests == [], result.stderr
+
+
+def test_custom_and_always_timeframes_round_trip(tmp_path):
+    custom = _holiday_body(tmp_path, "2026-2028", "Round")
+    always = tmp_path / "always.json"
+    always.write_text(json.dumps({"timeframe-name": "Round", "timeframe-type": "always"}))
+    with FakeServer(NetSapiensApi()) as fake:
+        assert upload(fake, custom, NS_WHERE, NS_ENV).exit_code == 0
+        got = run("download", "--platform", "netsapiens", "--server", fake.url, *NS_WHERE, "--name", "Round",
+                  env=NS_ENV)
+        downloaded = tmp_path / "downloaded.json"
+        downloaded.write_text(got.stdout)
+        copied = upload(fake, downloaded, ["--domain", "copy.example.com"], NS_ENV)
+        assert copied.exit_code == 0 and "created" in copied.stderr, copied.stderr
+        copy = next(v for v in fake.state.store.values() if v["domain"] == "copy.example.com")
+        assert _arrays(copy) == _wanted(custom)
+        # custom cannot become "always": its arrays are emptied instead; a specific-dates one is converted
+        emptied = upload(fake, always, NS_WHERE, NS_ENV)
+        assert emptied.exit_code == 0 and "replaced" in emptied.stderr, emptied.stderr
+        kept = next(v for v in fake.state.store.values() if v["domain"] == "example.com")
+        assert kept["timeframe-type"] == "custom" and not any(kept.get(a) for a in NetSapiensApi.ARRAYS)
+        plain = body(tmp_path, "netsapiens", "2026", "Plain")
+        assert upload(fake, plain, ["--domain", "plain.example.com"], NS_ENV).exit_code == 0
+        always.write_text(json.dumps({"timeframe-name": "Plain", "timeframe-type": "always"}))
+        converted = upload(fake, always, ["--domain", "plain.example.com"], NS_ENV)
+        assert converted.exit_code == 0 and "replaced" in converted.stderr, converted.stderr
+        now = next(v for v in fake.state.store.values() if v["domain"] == "plain.example.com")
+        assert now["timeframe-type"] == "always" and not any(now.get(a) for a in NetSapiensApi.ARRAYS)

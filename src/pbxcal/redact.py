@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import html
 import json
 from urllib.parse import quote, quote_plus
 
@@ -11,7 +11,8 @@ MASK = "***"
 
 class Secrets:
     """Every credential value of one run (keys, tokens, client secrets, passwords), in the forms a server may echo
-    them back: as written, URL-encoded (a form body), JSON-escaped (a JSON body) and inside Basic credentials."""
+    them back: as written, URL-encoded (a form body), JSON-escaped (with and without escaped slashes, as PHP
+    writes them), HTML-escaped, as a Python repr, and inside Basic credentials."""
 
     def __init__(self) -> None:
         self._values: set[str] = set()
@@ -20,12 +21,10 @@ class Secrets:
         for value in values:
             if not value:
                 continue
-            self._values.update({value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]})
-
-    def add_basic(self, user: str, password: str) -> None:
-        """Credentials an HTTP client would send as `Basic base64(user:password)`."""
-        self.add(password)
-        self._values.add(base64.b64encode(f"{user}:{password}".encode()).decode())
+            escaped = json.dumps(value, ensure_ascii=False)[1:-1]
+            self._values.update({value, quote(value, safe=""), quote_plus(value), escaped,
+                                 json.dumps(value)[1:-1], escaped.replace("/", "\\/"), html.escape(value),
+                                 repr(value)[1:-1]})
 
     def redact(self, text: str) -> str:
         for value in sorted(self._values, key=len, reverse=True):  # longest first: a value may contain another

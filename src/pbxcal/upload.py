@@ -82,14 +82,20 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path) -> Outcome:
 
 def single(remote: Any, name: str, found: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The one object of this name. Copies with equal contents (a create that landed twice, two runs at once) are
-    reduced to the lowest id, the rule every run applies, so runs converge; different contents stop the upload."""
+    reduced to the one in use, else the lowest id: the rule every run applies, so runs converge. Different
+    contents, or more than one copy in use, stop the upload."""
     if len(found) <= 1:
         return found[0] if found else None
-    kept, *extra = sorted(found, key=remote.order)
-    ids = ", ".join(remote.id_of(f) for f in (kept, *extra))
+    kept, *extra = sorted(found, key=lambda f: (not remote.in_use(f), remote.order(f)))
+    ids = ", ".join(remote.id_of(f) for f in sorted(found, key=remote.order))
     if not all(remote.same(kept, other) for other in extra):
         raise RemoteError(f"{len(found)} {remote.KIND}s are named {name!r} with different contents (ids {ids}); "
                           "pbxcal will not guess which to keep: delete all but one")
+    used = [remote.id_of(f) for f in found if remote.in_use(f)]
+    if len(used) > 1:
+        raise RemoteError(f"{len(found)} {remote.KIND}s are named {name!r} (ids {ids}) and rules point at "
+                          f"{', '.join(used)}; pbxcal deletes no object in use: point the rules at one of them "
+                          "and delete the others")
     for other in extra:
         remote.delete(other)
         done = "would delete" if remote.options.dry_run else "deleted"
@@ -106,18 +112,19 @@ def _create(remote: Any, name: str, body: dict[str, Any]) -> Outcome:
         return Outcome("would create", name)
     attempts = remote.options.retries + 1
     for attempt in range(1, attempts + 1):
-        answer, problem, unknown = None, None, True
+        answer, problem, unknown, answered = None, None, True, True
         try:
             answer = remote.create(body)
             problem = remote.create_problem(answer)
         except RemoteError as error:
-            problem, unknown = error.reason, error.unknown
-        try:
-            kept = single(remote, name, remote.named(name))
+            problem, unknown, answered = error.reason, error.unknown, error.status is not None
+        try:  # with no answer at all, the server may still be applying it: look for a while before resending
+            found = _listed(remote, name, 0.0 if answered else remote.options.timeout)
         except RemoteError as error:
             raise RemoteError(f"creating {name!r}: {problem or 'sent'}; reading it back failed: {error.reason}; "
                               "the platform may or may not hold it: re-run (uploads are idempotent by name)",
                               unknown=True) from None
+        kept = single(remote, name, found)
         if kept is not None:
             return _created(remote, name, body, kept, answer, problem)
         if answer is not None and problem is None:
@@ -133,6 +140,16 @@ def _create(remote: Any, name: str, body: dict[str, Any]) -> Outcome:
                                f"again ({attempt + 1}/{attempts})")
             time.sleep(remote.options.backoff * 2 ** (attempt - 1))
     raise RemoteError(f"creating {name!r} failed: {problem}; read back: nothing was created")
+
+
+def _listed(remote: Any, name: str, wait: float) -> list[dict[str, Any]]:
+    """The objects of this name, looked for again over `wait` seconds while there are none."""
+    found = remote.named(name)
+    deadline = time.monotonic() + wait
+    while not found and time.monotonic() < deadline:
+        time.sleep(wait / 4)
+        found = remote.named(name)
+    return found
 
 
 def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any], answer: Any,

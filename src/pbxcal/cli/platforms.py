@@ -41,8 +41,10 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
-    """A client for the platform, its server and credentials checked (exit 2) before the first request."""
+def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: dict[str, Any] | None = None
+             ) -> Any:
+    """A client for the platform, its server, credentials and the body to send checked (exit 2) before the first
+    request."""
     from ..clients.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
 
     if not kwargs.get("server"):
@@ -54,6 +56,10 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False) -> Any:
                              say=say, secrets=run_secrets())
     remote = get_client(target).connect(options)
     remote.check()
+    if body is not None:
+        if not remote.name_of(body):
+            raise BadInputError(f"the body has no name ({remote.NAME_FIELD}) to find it by")
+        remote.check_body(body)
     remote.authenticate()  # a dry run still reads, to tell create from replace from unchanged
     return remote
 
@@ -112,15 +118,18 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             raise BadInputError("--restore-elsewhere goes with --restore")
         if backup:
             record = load_backup(backup)
-            name = target or record["location"]["platform"]
-            remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run)
+            name = record["location"]["platform"]
+            if target and target != name:
+                raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {target}",
+                                    path=backup)
+            remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"])
             outcome = restore(remote, record, Path(backup_dir))
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
             module = get_target(target) if target else detect_target(body)
             if module is None:
                 raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
-            remote = _connect(module.NAME, kwargs, dry_run)
+            remote = _connect(module.NAME, kwargs, dry_run, body)
             outcome = upload(remote, body, Path(backup_dir))
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
         if outcome.backup:

@@ -4,7 +4,7 @@ with every secret masked, dry runs, and one new token after a 401 for clients wh
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +17,7 @@ from ..errors import BadInputError, RemoteError
 from ..redact import Secrets
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_WAIT = 30.0  # the longest wait between attempts, whatever Retry-After asks
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)  # the request never reached the server
 
@@ -99,26 +100,84 @@ class _Retry(Retry):
 
 def _failure(error: Exception) -> str:
     if isinstance(error, httpx.TimeoutException):
-        return "no answer in time"
+        return "no whole answer in time"
     if isinstance(error, httpx.RemoteProtocolError):
         return "a dropped connection"
     return type(error).__name__
 
 
+class TooLarge(Exception):
+    """An answer above the size limit (never retried: the next one would be as large)."""
+
+
+class BoundedTransport(httpx.BaseTransport):
+    """One attempt, headers and body, within `timeout` seconds in all and `limit` bytes: httpx bounds each read,
+    so a server sending a byte at a time would otherwise hold a run for as long as it likes. Inside the retry
+    transport, so a late or dropped answer is retried like any other failure."""
+
+    def __init__(self, timeout: float, limit: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.timeout = timeout
+        self.limit = limit
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        outcome: dict[str, Any] = {}
+        worker = threading.Thread(target=self._exchange, args=(request, outcome), daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():  # the worker stops at its next read; the run goes on without it
+            outcome["abandoned"] = True
+            raise httpx.ReadTimeout(f"no whole answer in {self.timeout:g} s", request=request)
+        if "error" in outcome:
+            raise outcome["error"]
+        status, headers, content = outcome["answer"]
+        return httpx.Response(status, headers=headers, content=content, request=request)
+
+    def _exchange(self, request: httpx.Request, outcome: dict[str, Any]) -> None:
+        try:
+            response = self.inner.handle_request(request)
+            try:
+                outcome["answer"] = (response.status_code, response.headers, self._body(response, outcome))
+            finally:
+                response.close()
+        except Exception as error:  # handed to the waiting thread
+            outcome["error"] = error
+
+    def _body(self, response: httpx.Response, outcome: dict[str, Any]) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            raise TooLarge(f"the answer is {int(declared)} bytes, more than the limit of {self.limit}")
+        chunks, size = [], 0
+        for chunk in response.stream:  # type: ignore[union-attr]
+            size += len(chunk)
+            if size > self.limit:
+                raise TooLarge(f"the answer is more than {self.limit} bytes")
+            if outcome.get("abandoned"):
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class Http:
-    """One platform connection. Requests that may change state twice (creates) are sent once; the caller reads
-    back what happened. Everything it raises is one line with every known secret masked."""
+    """One platform connection. Requests that may change state twice (creates) are sent once, or again only when
+    the server surely did not take them (429, no connection); the caller reads back what happened. Everything it
+    raises is one line with every known secret masked."""
 
     def __init__(self, options: ConnectOptions) -> None:
         self.options = options
-        self.client = httpx.Client(transport=RetryTransport(), timeout=options.timeout, follow_redirects=False)
+        bounded = BoundedTransport(options.timeout, options.max_answer_bytes)
+        self.client = httpx.Client(transport=RetryTransport(transport=bounded), timeout=options.timeout,
+                                   follow_redirects=False)
         self.token: str | None = None
         self.renew_token: Callable[[], None] | None = None  # set by clients whose tokens expire
 
     def request(self, method: str, url: str, *, body: Any = None, form: dict[str, str] | None = None,
                 authorised: bool = True, changes: bool = False, once: bool = False) -> Answer:
         """Send one request (in a dry run, print a changing one instead) and return its 2xx answer.
-        `once`: never resend it blindly (a create); its outcome on a failure without an answer is unknown."""
+        `once`: a create, resent only when the server surely did not take it."""
         if changes and self.options.dry_run:
             shown = "" if body is None else "\n" + json.dumps(body, indent=2, ensure_ascii=False)
             self.options.say(self.redact(f"dry run: {method} {url}{shown}"))
@@ -135,54 +194,33 @@ class Http:
         text = content.decode("utf-8", "replace")
         try:
             return Answer(status, json.loads(text), True, text) if text.strip() else Answer(status)
-        except ValueError:
-            return Answer(status, None, False, self.redact(" ".join(text.split())))
+        except (ValueError, RecursionError):
+            return Answer(status, None, False, " ".join(self.redact(text).split()))
 
     def _send(self, method: str, url: str, body: Any, form: dict[str, str] | None, authorised: bool,
               once: bool) -> tuple[int, bytes, httpx.Headers]:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if authorised and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        retry = _Retry(total=0 if once else self.options.retries, backoff_factor=self.options.backoff,
-                       status_forcelist=RETRY_STATUSES, allowed_methods=["GET", "PUT", "DELETE", "POST"])
+        retry = _Retry(total=self.options.retries, backoff_factor=self.options.backoff,
+                       max_backoff_wait=MAX_WAIT, allowed_methods=["GET", "PUT", "DELETE", "POST"],
+                       status_forcelist=(429,) if once else RETRY_STATUSES,
+                       retry_on_exceptions=NOT_SENT if once else None)
         retry.say = lambda text: self.options.say(f"{method} {url}: {text}")  # type: ignore[method-assign]
         request = self.client.build_request(method, url, json=body, data=form, headers=headers,
                                             extensions={"retry": retry})
         try:
-            response = self.client.send(request, stream=True)
-            try:
-                return response.status_code, self._read(response), response.headers
-            finally:
-                response.close()
-        except RemoteError as error:
-            raise RemoteError(self.redact(f"{method} {url}: {error.reason}"), unknown=error.unknown) from None
+            response = self.client.send(request)
+            return response.status_code, response.content, response.headers
+        except TooLarge as error:
+            raise RemoteError(f"{method} {url}: {error} (--max-answer-bytes raises it)", unknown=changes_of(method)
+                              ) from None
         except httpx.HTTPError as error:
             sent = not isinstance(error, NOT_SENT)
-            what = (f"no answer in {self.options.timeout:g} s" if isinstance(error, httpx.TimeoutException)
-                    else f"{type(error).__name__}: {' '.join(str(error).split())}")
-            tries = "" if once else " after retries"
-            raise RemoteError(self.redact(f"{method} {url}: {what}{tries}"), unknown=sent and method != "GET"
-                              ) from None
-
-    def _read(self, response: httpx.Response) -> bytes:
-        """The whole answer within --timeout (not per read) and within the size limit."""
-        limit = self.options.max_answer_bytes
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise RemoteError(f"the answer is {int(declared)} bytes, more than the limit of {limit} "
-                              "(--max-answer-bytes raises it)", unknown=True)
-        deadline = time.monotonic() + self.options.timeout
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise RemoteError(f"the answer is more than {limit} bytes (--max-answer-bytes raises it)",
-                                  unknown=True)
-            if time.monotonic() > deadline:
-                raise RemoteError(f"the answer took more than {self.options.timeout:g} s (--timeout)", unknown=True)
-            chunks.append(chunk)
-        return b"".join(chunks)
+            what = (f"no whole answer in {self.options.timeout:g} s" if isinstance(error, httpx.TimeoutException)
+                    else f"{type(error).__name__}: {error}")
+            raise RemoteError(" ".join(self.redact(f"{method} {url}: {what}").split()),
+                              unknown=sent and changes_of(method)) from None
 
     def redact(self, text: str) -> str:
         return self.options.secrets.redact(text)
@@ -201,6 +239,10 @@ class Http:
         self.client.close()
 
 
+def changes_of(method: str) -> bool:
+    return method != "GET"
+
+
 def _message(status: int, content: bytes, headers: httpx.Headers, redact: Callable[[str], str]) -> str:
     """The server's message on one line (an HTML error page included), masked before it is shortened (a cut
     secret would no longer be recognised); a redirect says where it points."""
@@ -214,7 +256,8 @@ def _message(status: int, content: bytes, headers: httpx.Headers, redact: Callab
         return " ".join(redact(text).split())[:300] or "no message"
     if isinstance(data, dict):
         data = data.get("message") or data.get("error_description") or data.get("error") or data
-    return " ".join(redact(str(data)).split())[:300]
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+    return " ".join(redact(text).split())[:300]
 
 
 def check_token(token: str, origin: str) -> str:
@@ -233,11 +276,13 @@ def read_token_file(path: str) -> str:
         raise BadInputError(f"cannot read the token file: {reason or error}", path=path) from None
 
 
-def expect(answer: Answer, wanted: str, ok: Callable[[Any], bool], what: str) -> Any:
-    """The answer's JSON when it has the documented shape; otherwise exit 4 'unexpected answer'."""
+def expect(answer: Answer, wanted: str, ok: Callable[[Any], bool], what: str, *, private: bool = False) -> Any:
+    """The answer's JSON when it has the documented shape; otherwise exit 4 'unexpected answer'. A `private`
+    answer (a token's) is never quoted: it may hold a secret not yet known as one."""
     if answer.readable and ok(answer.data):
         return answer.data
-    raise RemoteError(f"unexpected answer to {what}: {answer.describe()}, where the API documents {wanted}; "
+    shown = f"HTTP {answer.status}" if private else answer.describe()
+    raise RemoteError(f"unexpected answer to {what}: {shown}, where the API documents {wanted}; "
                       "nothing further was written")
 
 

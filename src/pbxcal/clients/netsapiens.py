@@ -67,7 +67,8 @@ class Remote(BaseRemote):
                  "password": environ["NS_PASSWORD"]}
         answer = self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
         data = expect(answer, "an object with access_token",
-                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request")
+                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request",
+                      private=True)
         self.http.use_token(data["access_token"], "the token endpoint", issued=True)
 
     def location(self) -> dict[str, Any]:
@@ -76,7 +77,7 @@ class Remote(BaseRemote):
 
     def create(self, body: dict[str, Any]) -> Answer:
         kind = _kind(body)
-        fields = {array: _entries(body, array) for array in ARRAYS_OF[kind] if body.get(array) is not None}
+        fields = {array: _entries(body, array) for array in ARRAYS_OF[kind] if body.get(array)}
         request = {"synchronous": "yes", self.NAME_FIELD: self.name_of(body), KIND_FIELD: kind, **fields}
         return self.http.request("POST", self.base, body=request, changes=True, once=True)
 
@@ -93,14 +94,23 @@ class Remote(BaseRemote):
         empty one for each the body lacks."""
         url = self.item_url(current)
         now, wanted = _kind(current), _kind(body)
+        answer = None
         if now not in (wanted, "custom"):
-            self.http.request("PUT", url, body={CONVERT_KEY[bool(self.options.user)]: wanted}, changes=True)
+            answer = self.http.request("PUT", url, body={CONVERT_KEY[bool(self.options.user)]: wanted},
+                                       changes=True)
             now = wanted
+        if not ARRAYS_OF[now]:  # "always" has no entries
+            return answer or Answer(200, {}, True)
         arrays = {array: _entries(body, array) for array in ARRAYS_OF[now]}
         return self.http.request("PUT", url, body=arrays, changes=True)
 
+    def check_body(self, body: dict[str, Any]) -> None:
+        for array in ARRAYS_OF[_kind(body)]:
+            _entries(body, array)
+
     def readable(self, found: dict[str, Any]) -> bool:
-        return found.get(KIND_FIELD, "specific-dates") in ARRAYS_OF and all(
+        kind = found.get(KIND_FIELD, "specific-dates")
+        return isinstance(kind, str) and kind in ARRAYS_OF and all(
             isinstance(found.get(a) or [], list) and all(isinstance(e, dict) for e in found.get(a) or [])
             for a in ARRAYS)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from ..errors import RemoteError
 from .http import Answer, ConnectOptions, Http, check_server, expect
+
+ID = re.compile(r"[A-Za-z0-9._~-]+")  # an id goes into a URL path as it is
 
 
 class Remote:
@@ -32,11 +35,19 @@ class Remote:
     def _is_list(self, data: Any) -> bool:
         return isinstance(data, list) and all(
             isinstance(o, dict) and isinstance(o.get(self.NAME_FIELD), str)
-            and isinstance(o.get(self.ID_FIELD), str | int) and self.readable(o) for o in data)
+            and isinstance(o.get(self.ID_FIELD), str | int) and ID.fullmatch(str(o[self.ID_FIELD]))
+            and self.readable(o) for o in data)
 
     def readable(self, found: dict[str, Any]) -> bool:
         """Whether a listed object has the documented shape pbxcal reads (its type, its arrays)."""
         return True
+
+    def in_use(self, found: dict[str, Any]) -> bool:
+        """Whether the platform says something points at this object (only some platforms say)."""
+        return False
+
+    def check_body(self, body: dict[str, Any]) -> None:
+        """Raise BadInputError (exit 2) for a body this client cannot send, before any request."""
 
     def named(self, name: str) -> list[dict[str, Any]]:
         return [o for o in self.list() if o[self.NAME_FIELD] == name]

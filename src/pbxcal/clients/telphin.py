@@ -45,7 +45,8 @@ class Remote(BaseRemote):
                 "client_secret": environ["TELPHIN_CLIENT_SECRET"]}
         answer = self.http.request("POST", f"{self.server}/oauth/token", form=form, authorised=False)
         data = expect(answer, "an object with access_token",
-                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request")
+                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request",
+                      private=True)
         self.http.use_token(data["access_token"], "the token endpoint", issued=True)
 
     def location(self) -> dict[str, Any]:
@@ -62,6 +63,15 @@ class Remote(BaseRemote):
 
     def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
         return self.http.request("PUT", self.item_url(current), body=_writable(body), changes=True)
+
+    def check_body(self, body: dict[str, Any]) -> None:
+        _writable(body)
+
+    def in_use(self, found: dict[str, Any]) -> bool:
+        """Whether incoming rules, context rules or scheduled tasks point at this interval (its read-only
+        `usage`): such a copy is never deleted."""
+        usage = found.get("usage")
+        return isinstance(usage, dict) and any(bool(value) for value in usage.values())
 
     def readable(self, found: dict[str, Any]) -> bool:
         conditions = found.get("conditions") or []
