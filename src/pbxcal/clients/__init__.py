@@ -1,7 +1,8 @@
-"""Platform API clients, one module per target: find by name, create, replace, read back.
+"""Platform API clients, one module per target: find by name, create, replace, delete, read back.
 
-Every client module exposes `connect(options) -> Remote`, where Remote has `label`, `list()`, `find(name)`,
-`create(body)`, `replace(current, body)`, `same(current, body)`, `name_of(body)` and `location()`.
+Every client module exposes `connect(options) -> Remote`, a `clients.remote.Remote` whose `upload` module uses
+`named(name)`, `create(body)`, `create_problem(answer)`, `replace(current, body)`, `delete(found)`, `same(a, b)`,
+`in_use(found)`, `order(found)`, `id_of(found)`, `name_of(body)` and `location()`.
 """
 
 from __future__ import annotations

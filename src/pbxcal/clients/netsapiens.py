@@ -7,11 +7,10 @@ from typing import Any
 from .. import holiday_api
 from ..errors import BadInputError
 from ..targets import netsapiens as target
-from .http import Answer, ConnectOptions, expect, read_token_file
+from .http import Answer, ConnectOptions, expect
 from .remote import Remote as BaseRemote
 
 OAUTH_VARIABLES = ("NS_CLIENT_ID", "NS_CLIENT_SECRET", "NS_USERNAME", "NS_PASSWORD")
-SECRET_VARIABLES = ("NS_API_KEY", "NS_CLIENT_SECRET", "NS_PASSWORD")
 KIND_FIELD = "timeframe-type"
 DAYS_ARRAY = "timeframe-days-of-week-array"
 WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
@@ -32,6 +31,7 @@ class Remote(BaseRemote):
     NAME_FIELD = "timeframe-name"
     ID_FIELD = "timeframe-id"
     KIND = "timeframe"
+    SECRET_VARIABLES = ("NS_API_KEY", "NS_CLIENT_SECRET", "NS_PASSWORD")
     ID_BASE = 16  # timeframe ids are 32 hexadecimal digits
 
     def __init__(self, options: ConnectOptions) -> None:
@@ -42,34 +42,21 @@ class Remote(BaseRemote):
         self.label = (f"NetSapiens {self.server} domain {options.domain}"
                       + (f" user {options.user}" if options.user else ""))
 
-    def check(self) -> None:
-        """Credentials are there (an API key, a token file, or all four OAuth values) before any request."""
-        environ = self.options.environ
-        self.options.secrets.add(*(environ.get(v) for v in SECRET_VARIABLES))
-        if self.options.token_file:
-            self.http.use_token(read_token_file(self.options.token_file), "--token-file")
-        elif environ.get("NS_API_KEY"):
+    def check_environment(self, environ: dict[str, str]) -> None:
+        """An API key (a bearer token), else all four OAuth values."""
+        if environ.get("NS_API_KEY"):
             self.http.use_token(environ["NS_API_KEY"], "NS_API_KEY")
         elif not all(environ.get(v) for v in OAUTH_VARIABLES):
             raise BadInputError("no NetSapiens credentials: set NS_API_KEY, or --token-file, or NS_CLIENT_ID, "
                                 "NS_CLIENT_SECRET, NS_USERNAME and NS_PASSWORD")
 
-    def authenticate(self) -> None:
-        """An API key or bearer token is used as it is; the OAuth password grant is asked again after a 401."""
-        if self.http.token is None:
-            self._grant()
-            self.http.renew_token = self._grant
-
-    def _grant(self) -> None:
+    def grant(self) -> Answer:
+        """The OAuth password grant."""
         environ = self.options.environ
         grant = {"grant_type": "password", "client_id": environ["NS_CLIENT_ID"],
                  "client_secret": environ["NS_CLIENT_SECRET"], "username": environ["NS_USERNAME"],
                  "password": environ["NS_PASSWORD"]}
-        answer = self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
-        data = expect(answer, "an object with access_token",
-                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request",
-                      private=True)
-        self.http.use_token(data["access_token"], "the token endpoint", issued=True)
+        return self.http.request("POST", f"{self.api}/tokens", body=grant, authorised=False)
 
     def location(self) -> dict[str, Any]:
         return {"platform": target.NAME, "server": self.server, "domain": self.options.domain,

@@ -6,18 +6,19 @@ import re
 from typing import Any, ClassVar
 
 from ..errors import RemoteError
-from .http import Answer, ConnectOptions, Http, check_server, expect
+from .http import Answer, ConnectOptions, Http, check_server, expect, read_token_file
 
 ID = re.compile(r"[A-Za-z0-9._~-]+")  # an id goes into a URL path as it is
 
 
 class Remote:
     """One platform's objects at one location. Subclasses set the fields below and `base` (the collection URL),
-    and write `check`, `authenticate`, `create`, `replace`, `same` and `location`."""
+    and write `check_environment`, `grant`, `create`, `create_problem`, `replace`, `same` and `location`."""
 
     NAME_FIELD: ClassVar[str]
     ID_FIELD: ClassVar[str]
     KIND: ClassVar[str]  # "timeframe", "interval": how messages call one object
+    SECRET_VARIABLES: ClassVar[tuple[str, ...]] = ()  # environment variables holding secrets
     ID_BASE: ClassVar[int] = 10
     base: str
     label: str
@@ -26,6 +27,34 @@ class Remote:
         self.options = options
         self.server = check_server(options.server)
         self.http = Http(options)
+
+    def check(self) -> None:
+        """Credentials are there before any request (exit 2 otherwise); each one is a secret of this run."""
+        environ = self.options.environ
+        self.options.secrets.add(*(environ.get(v) for v in self.SECRET_VARIABLES))
+        if self.options.token_file:
+            self.http.use_token(read_token_file(self.options.token_file), "--token-file")
+        else:
+            self.check_environment(environ)
+
+    def check_environment(self, environ: dict[str, str]) -> None:  # pragma: no cover - every client overrides it
+        raise NotImplementedError
+
+    def authenticate(self) -> None:
+        """A key or token file is used as it is; an OAuth token is asked for, and asked again after a 401."""
+        if self.http.token is None:
+            self._renew()
+            self.http.renew_token = self._renew
+
+    def _renew(self) -> None:
+        data = expect(self.grant(), "an object with access_token",
+                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request",
+                      private=True)
+        self.http.use_token(data["access_token"], "the token endpoint", issued=True)
+
+    def grant(self) -> Answer:  # pragma: no cover - every client with OAuth overrides it
+        """Send the platform's token request."""
+        raise NotImplementedError
 
     def list(self) -> list[dict[str, Any]]:
         """Every object at this location; anything but the documented JSON array of objects is exit 4."""

@@ -6,48 +6,34 @@ from typing import Any
 
 from ..errors import BadInputError
 from ..targets import telphin as target
-from .http import Answer, ConnectOptions, expect, read_token_file
+from .http import Answer, ConnectOptions
 from .remote import Remote as BaseRemote
 
 API_PREFIX = "/api/ver1.0"
-SECRET_VARIABLES = ("TELPHIN_CLIENT_SECRET",)
 
 
 class Remote(BaseRemote):
     NAME_FIELD = "name"
     ID_FIELD = "id"
     KIND = "interval"
+    SECRET_VARIABLES = ("TELPHIN_CLIENT_SECRET",)
 
     def __init__(self, options: ConnectOptions) -> None:
         super().__init__(options)
         self.base = f"{self.server}{API_PREFIX}/client/{options.client_id}/interval/"
         self.label = f"Telphin {self.server} client {options.client_id}"
 
-    def check(self) -> None:
-        """A token file, or both client credentials, before any request."""
-        environ = self.options.environ
-        self.options.secrets.add(*(environ.get(v) for v in SECRET_VARIABLES))
-        if self.options.token_file:
-            self.http.use_token(read_token_file(self.options.token_file), "--token-file")
-        elif not (environ.get("TELPHIN_CLIENT_ID") and environ.get("TELPHIN_CLIENT_SECRET")):
+    def check_environment(self, environ: dict[str, str]) -> None:
+        if not (environ.get("TELPHIN_CLIENT_ID") and environ.get("TELPHIN_CLIENT_SECRET")):
             raise BadInputError("no Telphin credentials: set TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET, "
                                 "or pass --token-file")
 
-    def authenticate(self) -> None:
-        """OAuth client credentials, asked again after a 401 (as Telphin's docs advise); a token file as it is."""
-        if self.http.token is None:
-            self._grant()
-            self.http.renew_token = self._grant
-
-    def _grant(self) -> None:
+    def grant(self) -> Answer:
+        """OAuth client credentials (asked again after a 401, as Telphin's docs advise)."""
         environ = self.options.environ
         form = {"grant_type": "client_credentials", "client_id": environ["TELPHIN_CLIENT_ID"],
                 "client_secret": environ["TELPHIN_CLIENT_SECRET"]}
-        answer = self.http.request("POST", f"{self.server}/oauth/token", form=form, authorised=False)
-        data = expect(answer, "an object with access_token",
-                      lambda d: isinstance(d, dict) and isinstance(d.get("access_token"), str), "the token request",
-                      private=True)
-        self.http.use_token(data["access_token"], "the token endpoint", issued=True)
+        return self.http.request("POST", f"{self.server}/oauth/token", form=form, authorised=False)
 
     def location(self) -> dict[str, Any]:
         return {"platform": target.NAME, "server": self.server, "client_id": self.options.client_id}
