@@ -84,9 +84,9 @@ def test_not_a_calendar_and_stdin(tmp_path):
     assert run("convert", "-", "--to", "telphin", *YEARS, stdin=text).exit_code == 0
 
 
-def test_default_window_is_three_years_from_this_january():
+def test_default_window_is_three_years_from_the_first_of_this_month():
     window = window_from(None, None, None, today=__import__("datetime").date(2026, 11, 23))
-    assert (str(window.first), str(window.until)) == ("2026-01-01", "2029-01-01")
+    assert (str(window.first), str(window.until)) == ("2026-11-01", "2029-11-01")
 
 
 def test_console_script_runs_without_traceback():

@@ -8,6 +8,7 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_STRICT = 3
 EXIT_REMOTE = 4
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
 
 
 class PbxcalError(Exception):
@@ -66,6 +67,7 @@ class VerificationError(PbxcalError):
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_REMOTE",
     "EXIT_STRICT",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -30,7 +31,7 @@ class Options:
     read: ReadOptions = field(default_factory=ReadOptions)
     open_ended: bool = False
     max_entries: int = 5000
-    progress: Callable[[int, int], None] | None = None  # called as (done, total) while writing
+    progress: Callable[[str, int, int], None] | None = None  # (phase, done, total): reading ... verifying
     holiday_rows: HolidayRows | None = None  # NetSapiens Holiday API rows: write holiday-type entries
 
 
@@ -41,11 +42,16 @@ class Conversion:
     schedule: Schedule
     report: Report
     messages: list[str] = field(default_factory=list)
+    last_day: date | None = None  # the body runs out after this day (see last_day)
 
 
 def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Schedule, list[str]]:
     """Open every source, settle the target zone, and build the schedule the target's clock can write."""
-    opened = [open_source(spec, options.read) for spec in sources]
+    tick = options.progress or _quiet
+    opened = []
+    for done, spec in enumerate(sources):
+        tick("reading", done, len(sources))
+        opened.append(open_source(spec, options.read))
     messages: list[str] = []
     zone = options.zone and check_zone(options.zone)
     if zone is None:
@@ -54,21 +60,33 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
         if zone:
             check_zone(zone)
             messages.append(f"time zone {zone} (from {label}; pass --timezone to choose the PBX's own)")
-    items = [item for source in opened for item in source.items(zone, options.window)]
+    items = []
+    for done, source in enumerate(opened):
+        tick("expanding", done, len(opened))
+        items.extend(source.items(zone, options.window))
+    tick("normalizing", 0, 1)
     messages += [m for source in opened for m in source.messages]
     name = options.name or next((s.name for s in opened if s.name), "Schedule")
     schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended)
     return schedule, messages
 
 
+def _quiet(phase: str, done: int, total: int) -> None:
+    pass
+
+
 def write(schedule: Schedule, target: ModuleType, report: Report,
-          progress: Callable[[int, int], None] | None = None) -> list[Any]:
-    """Entries for every series: the first native candidate that evaluates exactly, else exact one-offs."""
+          progress: Callable[[str, int, int], None] | None = None, max_entries: int | None = None) -> list[Any]:
+    """Entries for every series: the first native candidate that evaluates exactly, else exact one-offs.
+    Stops as soon as more than `max_entries` distinct entries are certain."""
     window = schedule.window
     written: list[Any] = []
-    for done, series in enumerate(schedule.series, start=1):
-        if progress:
-            progress(done, len(schedule.series))
+    check_at = max_entries
+    for done, series in enumerate(schedule.series):
+        (progress or _quiet)("writing", done, len(schedule.series))
+        if check_at is not None and max_entries is not None and len(written) > check_at:
+            _limit(len(target.finish(written)), max_entries)
+            check_at = len(written) + max(1, max_entries // 10)
         expected = series.spans(window.span)
         if not expected:
             continue
@@ -94,6 +112,12 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
     return target.finish(written)
 
 
+def _limit(count: int, max_entries: int) -> None:
+    if count > max_entries:
+        raise LimitExceededError(f"{count} entries exceed the limit of {max_entries}; narrow the window or raise "
+                                 "--max-entries")
+
+
 def differences(expected: list[Span], actual: list[Span]) -> list[str]:
     """Where two span lists differ, as lines for the user."""
     lines = [f"missing from the body: {s}" for s in subtract(expected, actual)]
@@ -101,8 +125,9 @@ def differences(expected: list[Span], actual: list[Span]) -> list[str]:
     return lines
 
 
-def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) -> None:
-    """Raise VerificationError unless the body is active exactly when the schedule is, inside its window."""
+def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) -> list[Span]:
+    """Raise VerificationError unless the body is active exactly when the schedule is, inside its window;
+    return the body's spans there."""
     actual = target.spans(target.entries(body), schedule.window)
     found = differences(schedule.active(), actual)
     if found:
@@ -112,6 +137,7 @@ def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) ->
             f"{target.NAME} body differs from the source in {schedule.window}:\n  " + "\n  ".join(shown)
             + (f"\n  ... and {more} more" if more else "")
         )
+    return actual
 
 
 def convert(sources: list[str], target_name: str, options: Options) -> Conversion:
@@ -126,14 +152,27 @@ def convert(sources: list[str], target_name: str, options: Options) -> Conversio
 
 def _convert(sources: list[str], target: ModuleType, options: Options) -> Conversion:
     schedule, messages = load(sources, target, options)
-    report = Report(schedule.items)
-    entries = write(schedule, target, report, options.progress)
-    if len(entries) > options.max_entries:
-        raise LimitExceededError(f"{len(entries)} entries exceed the limit of {options.max_entries}; "
-                                 "narrow the window or raise --max-entries")
+    report = Report(schedule.items, schedule.window, schedule.zone)
+    entries = write(schedule, target, report, options.progress, options.max_entries)
+    _limit(len(entries), options.max_entries)
     body = target.body(entries, schedule.name, schedule.zone)
-    check(body, target, schedule)
-    return Conversion(target, body, schedule, report, messages)
+    (options.progress or _quiet)("verifying", 0, 1)
+    active = check(body, target, schedule)
+    return Conversion(target, body, schedule, report, messages, last_day(body, target, schedule.window, active))
+
+
+def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
+             active: list[Span] | None = None) -> date | None:
+    """The body's last active day when it is active on no day of the year after the window (it runs out);
+    None when it goes on, or is never active. `active`: its spans in the window, when already known."""
+    entries = target.entries(body)
+    try:
+        if target.spans(entries, Window(window.until, window.until + timedelta(days=366))):
+            return None
+    except BadInputError:  # not readable past the window (Holiday API rows end with it): say nothing
+        return None
+    ends = [span.end for span in (target.spans(entries, window) if active is None else active)]
+    return (max(ends) - timedelta(microseconds=1)).date() if ends else None
 
 
 def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
@@ -155,4 +194,4 @@ def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
     return schedule
 
 
-__all__ = ["Conversion", "Options", "check", "convert", "differences", "load", "verify", "write"]
+__all__ = ["Conversion", "Options", "check", "convert", "differences", "last_day", "load", "verify", "write"]

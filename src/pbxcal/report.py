@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .describe import describe
-from .model import Item, Series
+from .model import Item, Series, Window
 
 REPORT_VERSION = 1
 
@@ -52,11 +52,13 @@ class Outcome:
 class Report:
     """Collects outcomes by item key; writers call native(), one_off() and expanded() per series."""
 
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[Item], window: Window | None = None, zone: str | None = None) -> None:
         self.outcomes: dict[str, Outcome] = {}
         for item in items:
             self.outcomes.setdefault(item.key, Outcome(item))
         self.messages: list[str] = []
+        self.window = window
+        self.zone = zone
 
     def _for(self, series: Series) -> list[Outcome]:
         return [self.outcomes[key] for key in sorted(series.keys) if key in self.outcomes]
@@ -88,8 +90,14 @@ class Report:
         counts: dict[str, int] = {}
         for outcome in self.outcomes.values():
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        return {"version": REPORT_VERSION, "summary": counts,
+        window = {"from": self.window.first.isoformat(), "until": self.window.until.isoformat(),
+                  "until_is": "exclusive"} if self.window else None
+        return {"version": REPORT_VERSION, "window": window, "timezone": self.zone, "summary": counts,
                 "items": [o.as_json() for o in self.outcomes.values()]}
+
+    def outside(self) -> int:
+        """How many items have no occurrence in the window."""
+        return sum(o.status == "outside-window" for o in self.outcomes.values())
 
 
 __all__ = ["Outcome", "Report"]

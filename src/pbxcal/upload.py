@@ -45,17 +45,23 @@ def save_backup(remote: Any, current: dict[str, Any], folder: Path) -> Path:
     return path
 
 
-def upload(remote: Any, body: dict[str, Any], backup_folder: Path) -> Outcome:
+def upload(remote: Any, body: dict[str, Any], backup_folder: Path, allow_empty: bool = False) -> Outcome:
     """Create the object when no object has its name; replace it in place when it differs; else 'unchanged'.
-    Any number of runs, retried or at the same time, end with one object per name or a loud exit."""
+    Any number of runs, retried or at the same time, end with one object per name or a loud exit. An empty body
+    replaces a non-empty object only with `allow_empty`."""
     name = remote.name_of(body)
     if not name:
         raise BadInputError("the body has no name (timeframe-name / name) to find it by")
     current = single(remote, name, remote.named(name))
     if current is None:
+        if remote.is_empty(body):
+            remote.options.say(f"warning: {name!r} is empty: it will be active at no time")
         return _create(remote, name, body)
     if remote.same(current, body):
         return Outcome("unchanged", name)
+    if remote.is_empty(body) and not remote.is_empty(current) and not allow_empty:
+        raise BadInputError(f"the body has no entries and would empty {name!r} on {remote.label}; pass "
+                            "--allow-empty if that is meant")
     if remote.options.dry_run:
         remote.replace(current, body)
         return Outcome("would replace", name)
@@ -191,9 +197,9 @@ def load_backup(path: str) -> dict[str, Any]:
     return record
 
 
-def restore(remote: Any, record: dict[str, Any], backup_folder: Path) -> Outcome:
+def restore(remote: Any, record: dict[str, Any], backup_folder: Path, allow_empty: bool = False) -> Outcome:
     """Put a backed-up object back as it was (itself an upload, so the state it replaces is backed up too)."""
-    return upload(remote, record["saved"], backup_folder)
+    return upload(remote, record["saved"], backup_folder, allow_empty)
 
 
 def download(remote: Any, name: str | None) -> Any:

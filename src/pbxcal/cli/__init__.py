@@ -10,17 +10,28 @@ from .common import window_from
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pbxcal")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what each phase does, and how long it takes.")
+@click.pass_context
+def main(context: click.Context, quiet: bool, verbose: bool) -> None:
     """Put calendars and public holidays into PBX schedules, exactly.
 
     \b
     Example:
       pbxcal convert closures.ics holidays:US-CA --years 2026-2028 --to telphin --timezone America/Los_Angeles
 
-    Exit status: 0 written and verified; 1 verification failed or internal error; 2 bad input or usage;
-    3 with --strict when anything was approximated or skipped.
+    \b
+    Exit status:
+      0    written and verified (upload: done)
+      1    verification failed, or an internal error
+      2    bad input or usage: one line naming the file or option
+      3    with --strict: verified, but something was approximated, skipped or empty
+      4    a platform refused a request, did not answer, or answered something undocumented
+      130  interrupted (Ctrl-C)
     """
-
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other")
+    context.meta["pbxcal.verbosity"] = -1 if quiet else 1 if verbose else 0
 
 
 # The commands register themselves on `main` when imported.

@@ -11,7 +11,7 @@ import click
 from ..errors import EXIT_STRICT, BadInputError
 from ..targets import TARGETS
 from . import main
-from .common import Progress, options_from, run_action, say, window_options, write_output
+from .common import Progress, heading, options_from, plural, run_action, say, window_options, write_output
 
 
 @main.command("convert")
@@ -41,9 +41,15 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
 
         if report_path == "-" or (report_path and output and Path(report_path).resolve() == Path(output).resolve()):
             raise BadInputError("--report needs a file of its own (stdout carries the body)")
+        progress = Progress.maybe()
         options = options_from(kwargs, name=name, open_ended=open_ended, max_entries=max_entries,
-                           progress=Progress.maybe())
-        result = convert(list(sources), target, options)
+                               progress=progress)
+        heading(f"window {options.window}")
+        try:
+            result = convert(list(sources), target, options)
+        finally:
+            if progress:
+                progress.finish()
         for message in result.messages:
             say(message)
         for outcome in result.report.outcomes.values():
@@ -58,8 +64,16 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
             write_output(result.report.as_json(), report_path)
         write_output(result.body, output)
         count = len(result.target.entries(result.body))
-        say(f"wrote {count} {result.target.NAME} entries; verified over {options.window}")
-        return EXIT_STRICT if strict and result.report.lossy else 0
+        say(f"wrote {plural(count, result.target.NAME + ' entry', result.target.NAME + ' entries')}; verified "
+            f"over {options.window}")
+        if count == 0:
+            outside = result.report.outside()
+            say(f"warning: the body is empty: {plural(outside, 'item')} of the sources fell outside the window "
+                f"{options.window} (--from/--until/--years choose another)")
+        elif result.last_day:
+            say(f"the body is active on no day after {result.last_day}: convert again before then if the "
+                "sources go on")
+        return EXIT_STRICT if strict and (result.report.lossy or count == 0) else 0
 
     run_action(action)
 
@@ -70,18 +84,24 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
 @click.option("--to", "target", type=click.Choice(sorted(TARGETS), case_sensitive=False),
               help="The body's platform (default: told by its shape).")
 @window_options
-def verify_command(body_path: str, sources: tuple[str, ...], target: str | None, **kwargs: Any) -> None:
+@click.option("--window-from", "report_path", metavar="REPORT.json",
+              help="Take the window (and time zone) from a report written by convert --report.")
+def verify_command(body_path: str, sources: tuple[str, ...], target: str | None, report_path: str | None,
+                   **kwargs: Any) -> None:
     """Check that BODY (a .json body, or an .ics written by --to ics) is active exactly when SOURCES are.
 
     \b
-    Example:
+    Examples:
       pbxcal verify body.json holidays:US-CA --years 2026-2028
+      pbxcal verify body.json closures.ics --window-from report.json
     """
 
     def action() -> int:
         from ..pipeline import verify
         from ..readers.ics import decode, load_bytes
 
+        if report_path:
+            kwargs.update(window_of_report(report_path, kwargs))
         options = options_from(kwargs)
         text = decode(load_bytes(body_path, options.read.max_bytes))
         try:
@@ -102,3 +122,19 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
 
     run_action(action)
 
+
+
+def window_of_report(path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """--from, --until and (unless given) --timezone from a convert report, so a later check compares the same
+    window."""
+    from ..files import load_json
+
+    if kwargs["first"] or kwargs["until"] or kwargs["years"]:
+        raise BadInputError("--window-from cannot be combined with --from, --until or --years")
+    report = load_json(path)
+    window = report.get("window") if isinstance(report, dict) else None
+    if not (isinstance(window, dict) and isinstance(window.get("from"), str) and isinstance(window.get("until"),
+                                                                                            str)):
+        raise BadInputError("not a pbxcal report with a window (convert --report writes one)", path=path)
+    zone = kwargs["zone"] or report.get("timezone")
+    return {"first": window["from"], "until": window["until"], "zone": zone}

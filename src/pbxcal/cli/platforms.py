@@ -94,12 +94,13 @@ def _normal(key: str, value: Any) -> Any:
 @click.option("--restore", "backup", metavar="BACKUP.json", help="Put a backed-up object back instead.")
 @click.option("--restore-elsewhere", is_flag=True,
               help="With --restore: allow a --server, --domain, --user or --client-id other than the backup's.")
+@click.option("--allow-empty", is_flag=True, help="Let a body without entries replace one that has some.")
 @click.option("--backup-dir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Where backups of replaced objects go.")
 @click.option("--dry-run", is_flag=True,
               help="Read what is there, print each changing request (method, URL, body), send none of them.")
 def upload_command(body_path: str | None, target: str | None, backup: str | None, restore_elsewhere: bool,
-                   backup_dir: str, dry_run: bool, **kwargs: Any) -> None:
+                   allow_empty: bool, backup_dir: str, dry_run: bool, **kwargs: Any) -> None:
     """Upload BODY.json by name: create it, replace it in place (after a backup) or leave it unchanged.
 
     Credentials come from the environment (NS_API_KEY, or NS_CLIENT_ID, NS_CLIENT_SECRET, NS_USERNAME and
@@ -123,14 +124,14 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
                 raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {target}",
                                     path=backup)
             remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"])
-            outcome = restore(remote, record, Path(backup_dir))
+            outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
             module = get_target(target) if target else detect_target(body)
             if module is None:
                 raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
             remote = _connect(module.NAME, kwargs, dry_run, body)
-            outcome = upload(remote, body, Path(backup_dir))
+            outcome = upload(remote, body, Path(backup_dir), allow_empty)
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
         if outcome.backup:
             say(f"backup of the previous version: {outcome.backup} (pbxcal upload --restore {outcome.backup})")

@@ -12,7 +12,7 @@ import click
 from ..errors import BadInputError
 from ..targets import detect_target, get_target
 from . import main
-from .common import load_body_file, options_from, run_action, say
+from .common import load_body_file, options_from, run_action, say, source_options
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -27,11 +27,7 @@ def _use_colour(choice: bool | None) -> bool:
 @main.command("preview")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--year", type=int, help="The year to show (default: this year).")
-@click.option("--timezone", "zone", metavar="IANA", help="The PBX's wall clock (default: the calendar's own).")
-@click.option("--categories", default="", help="Holiday categories, comma-separated (default: public).")
-@click.option("--language", help="Holiday name language, e.g. en_US.")
-@click.option("--no-observed", is_flag=True, help="Leave out observed (shifted) holidays.")
-@click.option("--assume-timezone", metavar="IANA", help="Read unknown TZIDs as this zone.")
+@source_options
 @click.option("--color/--no-color", "colour", default=None, help="Colour the grid (default: when a terminal).")
 def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | None, **kwargs: Any) -> None:
     """Show a year at a glance for a BODY.json or for SOURCES, and each entry in plain words.
@@ -43,14 +39,19 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
     """
 
     def action() -> int:
+        from ..holiday_api import ROWS
         from ..preview import year_view
 
         shown = year or date.today().year
         # Rules are read over a few years around the one shown, so yearly rules show as rules.
         flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
-                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000, "holiday_data": None}
+                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
         options = options_from(flags)
-        spans, lines = preview_data(list(inputs), options, shown)
+        token = ROWS.set(options.holiday_rows)
+        try:
+            spans, lines = preview_data(list(inputs), options, shown)
+        finally:
+            ROWS.reset(token)
         use = _use_colour(colour)
         click.echo(year_view(spans, shown, colour=use), nl=False, color=use)
         click.echo("\n".join(lines))
@@ -63,7 +64,7 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
     """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
     from ..describe import describe
     from ..model import Window
-    from ..pipeline import load
+    from ..pipeline import last_day, load
 
     shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
     if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
@@ -72,7 +73,13 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
         if target is None:
             raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=inputs[0])
         entries = target.entries(body)
-        return target.spans(entries, shown), [f"- {target.describe(e)}" for e in entries]
+        lines = [f"- {target.describe(e)}" for e in entries]
+        ahead = Window(shown.first, date(year + 10, 1, 1))
+        ends = last_day(body, target, ahead)
+        if ends:
+            lines.append(f"the body is active on no day after {ends}: convert again before then if the sources "
+                         "go on")
+        return target.spans(entries, shown), lines
     schedule, messages = load(inputs, get_target("telphin"), options)
     for message in messages:
         say(message)
@@ -85,10 +92,13 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
 def countries_command(code: str | None) -> None:
     """List the supported countries, or one country's subdivisions, categories and languages.
 
+    CODE is an ISO code (DE, DEU) or one the holidays package also accepts (UK), or CC-SUB for one subdivision.
+
     \b
     Examples:
       pbxcal countries
       pbxcal countries DE
+      pbxcal countries US-CA
     """
 
     def action() -> int:
@@ -98,11 +108,17 @@ def countries_command(code: str | None) -> None:
             for country, name, subdivisions in countries():
                 click.echo(f"{country}  {name}" + (f" ({subdivisions} subdivisions)" if subdivisions else ""))
             return 0
-        info = country_info(code)
+        info = country_info(code if code.lower().startswith("holidays:") else f"holidays:{code}")
+        subdivisions = info["subdivisions"]
+        if info["subdivision"]:
+            sub = str(info["subdivision"])
+            click.echo(f"{info['code']}-{sub}  {subdivisions.get(sub) or sub}, {info['name']} "
+                       f"(use holidays:{info['code']}-{sub})")
+            click.echo(f"categories: {', '.join(info['categories'])}")
+            return 0
         click.echo(f"{info['code']}  {info['name']}")
         click.echo(f"categories: {', '.join(info['categories'])}")
         click.echo(f"languages: {', '.join(info['languages']) or 'English only'}")
-        subdivisions = info["subdivisions"]
         click.echo(f"subdivisions ({len(subdivisions)}; use holidays:{info['code']}-CODE):")
         for sub_code, sub_name in subdivisions.items():
             click.echo(f"  {sub_code}  {sub_name}".rstrip())

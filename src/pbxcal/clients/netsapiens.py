@@ -95,6 +95,9 @@ class Remote(BaseRemote):
         for array in ARRAYS_OF[_kind(body)]:
             _entries(body, array)
 
+    def is_empty(self, found: dict[str, Any]) -> bool:
+        return _kind(found) != "always" and not any(_entries(found, array) for array in ARRAYS)
+
     def readable(self, found: dict[str, Any]) -> bool:
         kind = found.get(KIND_FIELD, "specific-dates")
         return isinstance(kind, str) and kind in ARRAYS_OF and all(

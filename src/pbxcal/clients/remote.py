@@ -75,6 +75,10 @@ class Remote:
         """Whether the platform says something points at this object (only some platforms say)."""
         return False
 
+    def is_empty(self, found: dict[str, Any]) -> bool:  # pragma: no cover - every client overrides it
+        """Whether the object is active at no time."""
+        raise NotImplementedError
+
     def check_body(self, body: dict[str, Any]) -> None:
         """Raise BadInputError (exit 2) for a body this client cannot send, before any request."""
 

@@ -59,6 +59,9 @@ class Remote(BaseRemote):
         usage = found.get("usage")
         return isinstance(usage, dict) and any(bool(value) for value in usage.values())
 
+    def is_empty(self, found: dict[str, Any]) -> bool:
+        return not _writable(found)["conditions"]
+
     def readable(self, found: dict[str, Any]) -> bool:
         conditions = found.get("conditions") or []
         return isinstance(conditions, list) and all(isinstance(c, dict) for c in conditions)

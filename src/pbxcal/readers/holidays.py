@@ -25,16 +25,22 @@ def supported_countries() -> dict[str, str]:
     return {row[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", row[0]) for row in COUNTRIES.values()}
 
 
+def country_aliases() -> dict[str, str]:
+    """The other codes the package accepts for a country (alpha-3 'GBR', 'USA'; short aliases 'UK') -> alpha-2."""
+    return {alias: row[1] for row in COUNTRIES.values() for alias in row[2:]
+            if alias.isupper() and alias.isalpha() and len(alias) <= 3}
+
+
 def parse_code(spec: str) -> tuple[str, str | None]:
-    """Country and subdivision of 'holidays:CC[-SUBDIV]', checked against the package's own lists."""
+    """Country and subdivision of 'holidays:CC[-SUBDIV]', checked against the package's own lists; the
+    package's other codes for a country (GBR, UK, USA) are read as its alpha-2 code."""
     code = spec.removeprefix(PREFIX).strip()
     country, _, subdiv = code.partition("-")
     supported = supported_countries()
     country = country.upper()
+    country = country_aliases().get(country, country)
     if country not in supported:
-        raise BadInputError(
-            f"unknown country {country!r} in {spec!r}; supported: {', '.join(sorted(supported))}"
-        )
+        raise BadInputError(f"unknown country {country!r} in {spec!r} ('pbxcal countries' lists the codes)")
     if not subdiv:
         return country, None
     entity = getattr(holidays, country)
@@ -128,11 +134,14 @@ def countries() -> list[tuple[str, str, int]]:
 
 
 def country_info(code: str) -> dict[str, object]:
-    """One country's subdivisions (code -> name), categories and languages."""
-    entity = _entity(code)
+    """One country's subdivisions (code -> name), categories and languages; for 'CC-SUB', `subdivision` names
+    the one asked for."""
+    country, subdivision = parse_code(code)
+    entity = _entity(country)
     names = {value: name for name, value in getattr(entity, "subdivisions_aliases", {}).items()}
     return {
-        "code": parse_code(code)[0],
+        "code": country,
+        "subdivision": subdivision,
         "name": country_name(entity),
         "subdivisions": {s: names.get(s, "") for s in entity.subdivisions},
         "categories": sorted(entity.supported_categories),
