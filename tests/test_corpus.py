@@ -25,6 +25,13 @@ FILES = sorted(DATA.glob("corpus/*.ics")) + (sorted(SHARED.rglob("*.ics")) if SH
 ZONE = "Europe/Berlin"
 
 
+def test_the_shared_corpus_is_checked_when_it_sits_beside_the_project():
+    if not SHARED.is_dir():
+        pytest.skip("the shared corpus (../shared/corpus/ics) is not beside the project: only the copied subset in "
+                    "tests/data/corpus was converted")
+    assert any(SHARED.rglob("*.ics"))
+
+
 def window_for(path: Path) -> Window:
     """Whole years from the first event's year to one past the last (at most a dozen years)."""
     years = [int(y) for y in re.findall(r"^DTSTART[^:\n]*:(\d{4})", decode(path.read_bytes()), re.M)]

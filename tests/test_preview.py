@@ -95,7 +95,7 @@ WORDS = [
     (series(Freq.YEARLY, date(2028, 11, 23), By.NTH),
      "4th Thursday of November, every year, all day, from 2028-11-23, no end"),
     (series(Freq.YEARLY, date(2026, 5, 25), By.LAST, until=date(2030, 5, 27)),
-     "last Monday of May, every year, all day, from 2026-05-25 to 2030-05-27"),
+     "last Monday of May, every year, all day, from 2026-05-25 through 2030-05-27"),
     (series(Freq.MONTHLY, date(2026, 1, 31), By.LAST_DAY),
      "last day of the month, every month, all day, from 2026-01-31, no end"),
     (series(Freq.MONTHLY, date(2026, 1, 15), interval=2), "day 15, every 2 months, all day, from 2026-01-15, no end"),

@@ -60,7 +60,7 @@ def span_of(rule: Rule) -> str:
         return ""
     if rule.until is None:
         return f"from {rule.start.isoformat()}, no end"
-    return f"from {rule.start.isoformat()} to {rule.until.isoformat()}"
+    return f"from {rule.start.isoformat()} through {rule.until.isoformat()}"
 
 
 def describe(series: Series) -> str:
