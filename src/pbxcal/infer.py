@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -99,17 +99,26 @@ def _steady_extent(matches: list[tuple[int, date]], i: int, interval: int) -> in
     return j
 
 
-def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]]) -> Iterator[Run]:
+Intervals = Mapping[Freq, int | None]  # per frequency, the longest interval a target writes exactly; None: any
+
+
+def _cap(kind: Kind, intervals: Intervals | None) -> int | None:
+    return kind.max_interval if intervals is None else intervals.get(kind.freq, kind.max_interval)
+
+
+def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], intervals: Intervals | None = None
+          ) -> Iterator[Run]:
     kind = KINDS[rank]
+    cap = _cap(kind, intervals)
     steady = kind.every_period(key)
     i = 0
     while i < len(matches) - 1:
         gap = matches[i + 1][0] - matches[i][0]
         if steady:  # no holes: only the gap itself can be the interval
-            j, interval = (_steady_extent(matches, i, gap), gap) if gap <= kind.max_interval else (i, 1)
+            j, interval = (_steady_extent(matches, i, gap), gap) if cap is None or gap <= cap else (i, 1)
         else:  # holes (no 31st in April) make a step of two periods look like six; keep the one that runs longest
             options = [(_extent(kind, key, matches, i, n), -n)
-                       for n in range(1, min(gap, kind.max_interval) + 1) if gap % n == 0]
+                       for n in range(1, min(gap, cap or gap) + 1) if gap % n == 0]
             j, negative = max(options, default=(i, -1))
             interval = -negative
         if j == i:
@@ -133,7 +142,7 @@ def _key_groups(ordered: list[date]) -> Iterator[tuple[int, Hashable, list[tuple
             yield rank, key, matches
 
 
-def _whole_run(rank: int, ordered: list[date], max_keys: int) -> list[Run] | None:
+def _whole_run(rank: int, ordered: list[date], max_keys: int, intervals: Intervals | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
     kind = KINDS[rank]
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
@@ -144,39 +153,42 @@ def _whole_run(rank: int, ordered: list[date], max_keys: int) -> list[Run] | Non
         by_key.setdefault(key, []).append((kind.period(day), day))
     runs = []
     for key, matches in by_key.items():
-        found = list(_runs(rank, key, matches))
+        found = list(_runs(rank, key, matches, intervals))
         if len(found) != 1 or len(found[0].dates) != len(matches):
             return None
         runs.extend(found)
     return runs
 
 
-def single_rule(ordered: list[date]) -> Rule | None:
+def single_rule(ordered: list[date], intervals: Intervals | None = None) -> Rule | None:
     """The one rule that gives exactly these sorted dates, found without searching every run of every kind."""
     if len(ordered) < 2:
         return None
     for rank in range(len(KINDS)):
-        runs = _whole_run(rank, ordered, 1)
+        runs = _whole_run(rank, ordered, 1, intervals)
         if runs is not None:
             return runs[0].rule()
-    runs = _whole_run(WEEKLY_RANK, ordered, 7)
+    runs = _whole_run(WEEKLY_RANK, ordered, 7, intervals)
     joined = merge_weekly([r.rule() for r in runs]) if runs else []
     return joined[0] if len(joined) == 1 else None
 
 
-def infer_rules(dates: Iterable[date]) -> list[Rule]:
-    """Rules and one-offs whose occurrences are exactly `dates`, greedily using the widest runs first."""
+def infer_rules(dates: Iterable[date], intervals: Intervals | None = None) -> list[Rule]:
+    """Rules and one-offs whose occurrences are exactly `dates`, greedily using the widest runs first, with
+    intervals up to what the target writes (default: each kind's own cap). A run with an interval above 1 needs
+    three dates: two unrelated days are not "every 126 days"."""
     uncovered = set(dates)
     ordered = sorted(uncovered)
     if len(ordered) == 1:
         return [Rule.once(ordered[0])]
-    alone = single_rule(ordered)
+    alone = single_rule(ordered, intervals)
     if alone is not None:
         return [alone]
-    return merge_weekly(_widest_runs_first(ordered, uncovered)) + [Rule.once(d) for d in sorted(uncovered)]
+    return (merge_weekly(_widest_runs_first(ordered, uncovered, intervals))
+            + [Rule.once(d) for d in sorted(uncovered)])
 
 
-def _widest_runs_first(ordered: list[date], uncovered: set[date]) -> list[Rule]:
+def _widest_runs_first(ordered: list[date], uncovered: set[date], intervals: Intervals | None) -> list[Rule]:
     """Greedy cover: take the run with the most uncovered dates (ties: kind order, interval, start) while >= 2.
 
     A key's dates bound the size of every run inside it, so a key group waits in the heap under that bound and is
@@ -198,7 +210,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date]) -> list[Rule]:
             if fresh < -negative:
                 heapq.heappush(heap, (-fresh, rank, 0, first, n))
                 continue
-            for run in _runs(rank, key, matches):
+            for run in _runs(rank, key, matches, intervals):
                 runs.append(run)
                 heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
             continue
@@ -260,4 +272,4 @@ def _join_weekly(first: Rule, second: Rule) -> Rule | None:
     return joined
 
 
-__all__ = ["KINDS", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]
+__all__ = ["KINDS", "Intervals", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]

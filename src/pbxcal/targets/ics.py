@@ -17,6 +17,7 @@ from ..normalize import Clock
 from ..spans import Span, clip
 
 NAME = "ics"
+INTERVALS: dict[Freq, int | None] = dict.fromkeys(Freq)  # RRULE's INTERVAL takes any count
 CLOCK = Clock(resolution=1, end_of_day=-1)  # iCalendar says any end exactly; no end time means "end of day"
 HAS_ZONE = False
 PRODID = "-//pbxcal//pbxcal//EN"
@@ -170,6 +171,7 @@ def read(body: str) -> list[icalendar.Event]:
 __all__ = [
     "CLOCK",
     "HAS_ZONE",
+    "INTERVALS",
     "NAME",
     "body",
     "candidates",

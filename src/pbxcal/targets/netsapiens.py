@@ -28,6 +28,9 @@ from ..spans import DAY, Span, merge
 NAME = "netsapiens"
 CLOCK = Clock(resolution=60, end_of_day=23 * 3600 + 59 * 60)
 HAS_ZONE = False
+# The longest interval each frequency is written with exactly: `custom` counts of days, weeks and months are open
+# (every 2 years is every 24 months); a `custom` year count is always 1.
+INTERVALS: dict[Freq, int | None] = {Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: None, Freq.YEARLY: 1}
 ARRAY = "timeframe-specific-dates-array"
 
 BEGIN_DATE = "timeframe-specific-dates-begin-date"
@@ -364,6 +367,7 @@ __all__ = [
     "CLOCK",
     "FIELDS",
     "HAS_ZONE",
+    "INTERVALS",
     "NAME",
     "TYPES",
     "body",

@@ -27,6 +27,9 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # A calendar form limited to the days [first, last] is the form AND a scheduled-days block of exactly those days,
 # whose next block (sched_skip_days must be at least 1; no maximum is documented) begins here, past any window.
 BLOCK_HORIZON = date(2300, 1, 1)
+# The longest interval each frequency is written with exactly: scheduled-day cycles of any length for every N days
+# or weeks; calendar fields only for every month and every year.
+INTERVALS: dict[Freq, int | None] = {Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: 1, Freq.YEARLY: 1}
 
 
 def detect(body: object) -> bool:
@@ -413,6 +416,7 @@ __all__ = [
     "CLOCK",
     "FIELDS",
     "HAS_ZONE",
+    "INTERVALS",
     "NAME",
     "body",
     "candidates",
