@@ -16,14 +16,27 @@ from pbxcal.targets import get_target
 
 COUNTRIES = ("US", "GB", "DE", "FR", "CA", "AU", "JP", "BR", "IN", "RU")
 SAMPLES = Path(__file__).parent.parent / "samples"
+SERIES = Path(__file__).parent.parent / "tests" / "data" / "series"
+# Series a platform expresses natively: calendar, years, and the goal (fewest exact entries) per target.
+GOALS = {
+    "every-30-days": ((2026, 2035), 1, 1),
+    "every-10-weeks": ((2026, 2035), 1, 1),
+    "every-18-months": ((2026, 2035), 1, None),
+    "every-2-years": ((2026, 2035), 1, None),
+    "last-friday-every-2-months": ((2026, 2027), None, 6),
+    "second-monday-quarterly": ((2026, 2027), None, 4),
+    "fifth-friday": ((2026, 2027), None, 1),
+    "last-day-evening": ((2026, 2027), None, 7),
+}
 
 
-def row(source: str, window: Window) -> tuple[str, int, int, int, int]:
+def row(source: str, window: Window, zone: str | None = None) -> tuple[str, int, int, int, int]:
     """Source, occurrences (one entry per date), NetSapiens entries, Telphin conditions, native rules."""
     counts = []
     rules = 0
+    zone = zone or ("UTC" if source.startswith("holidays:") else None)
     for name in ("netsapiens", "telphin"):
-        result = convert([source], name, Options(window, zone="UTC" if source.startswith("holidays:") else None))
+        result = convert([source], name, Options(window, zone=zone))
         counts.append(len(get_target(name).entries(result.body)))
         if name == "netsapiens":
             rules = sum(1 for s in result.schedule.series if s.rule.freq.value != "once")
@@ -46,6 +59,13 @@ def main() -> int:
     for source in sources:
         name, occurrences, ns, tp, rules = row(source, window)
         print(f"| {name} | {occurrences} | {ns} | {tp} | {rules} |")
+    print("\nSeries with a native form (goal: the fewest exact entries; - where none was set).\n")
+    print("| series | years | occurrences | NetSapiens (goal) | Telphin (goal) |")
+    print("|---|---|---:|---:|---:|")
+    for name, ((low, high), ns_goal, tp_goal) in GOALS.items():
+        span = Window(date(low, 1, 1), date(high + 1, 1, 1))
+        _, occurrences, ns, tp, _ = row(str(SERIES / f"{name}.ics"), span, "America/New_York")
+        print(f"| {name} | {low}-{high} | {occurrences} | {ns} ({ns_goal or '-'}) | {tp} ({tp_goal or '-'}) |")
     return 0
 
 

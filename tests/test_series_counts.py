@@ -1,0 +1,49 @@
+"""Entry counts for series a platform expresses natively (the target-aware rules table): each body verifies
+against recurring_ical_events' expansion of the calendar, and its entry count is pinned where it reached the
+native form. Calendars: tests/data/series (written for these tests; see SOURCES.md)."""
+
+from datetime import date, datetime
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from conftest import DATA
+from pbxcal import Options, Window, convert
+from pbxcal.targets import get_target
+
+SERIES = DATA / "series"
+ZONE = "America/New_York"
+# calendar, years, NetSapiens entries, Telphin conditions (the table's "now" was 75/99, 42/53, 7, 5, -/12, -/8, -/9)
+COUNTS = [
+    ("every-30-days", (2026, 2035), 1, 1),
+    ("every-10-weeks", (2026, 2035), 1, 1),
+    ("every-18-months", (2026, 2035), 1, None),
+    ("every-2-years", (2026, 2035), 1, None),
+    ("last-friday-every-2-months", (2026, 2027), None, 6),
+    ("second-monday-quarterly", (2026, 2027), None, 1),
+]
+
+
+def _days(path, window: Window) -> set[date]:
+    """The days the calendar is active on, by recurring_ical_events (the reference, not pbxcal's reader)."""
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    found = recurring_ical_events.of(calendar).between(datetime(window.first.year, 1, 1),
+                                                       datetime(window.until.year, 1, 1))
+    return {e["DTSTART"].dt if isinstance(e["DTSTART"].dt, date) and not isinstance(e["DTSTART"].dt, datetime)
+            else e["DTSTART"].dt.date() for e in found}
+
+
+@pytest.mark.parametrize(("name", "years", "netsapiens", "telphin"), COUNTS, ids=[c[0] for c in COUNTS])
+def test_native_forms_are_one_entry_where_the_platform_has_one(name, years, netsapiens, telphin):
+    window = Window(date(years[0], 1, 1), date(years[1] + 1, 1, 1))
+    path = SERIES / f"{name}.ics"
+    expected_days = _days(path, window)
+    for target, pinned in (("netsapiens", netsapiens), ("telphin", telphin)):
+        result = convert([str(path)], target, Options(window, zone=ZONE))  # verified against the source
+        module = get_target(target)
+        entries = module.entries(result.body)
+        active = {span.start.date() for span in module.spans(entries, window)}
+        assert active == expected_days
+        if pinned is not None:
+            assert len(entries) == pinned, (target, len(entries))
