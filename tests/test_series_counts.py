@@ -47,3 +47,16 @@ def test_native_forms_are_one_entry_where_the_platform_has_one(name, years, nets
         assert active == expected_days
         if pinned is not None:
             assert len(entries) == pinned, (target, len(entries))
+
+
+def test_a_rule_with_one_occurrence_in_all_is_written_as_a_one_off():
+    from pbxcal.model import By, Freq, Rule, Schedule, Series
+    from pbxcal.pipeline import write
+    from pbxcal.report import Report
+
+    ns = get_target("netsapiens")
+    window = Window(date(2026, 1, 1), date(2029, 1, 1))
+    ended = Rule(Freq.YEARLY, date(2028, 11, 23), By.NTH, 1, date(2028, 11, 23))  # "from 2028-11-23 to 2028-11-23"
+    schedule = Schedule("x", None, window, [], [Series("Late", ended, 0, 86400, frozenset({"k"}))])
+    [entry] = write(schedule, ns, Report([]))
+    assert entry[ns.TYPE] == "doesNotRecur" and entry[ns.BEGIN_DATE] == "20281123"

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import BadInputError, LimitExceededError, VerificationError
 from .holiday_api import ROWS, HolidayRows
-from .model import Freq, Schedule, Window
+from .model import Freq, Rule, Schedule, Series, Window
 from .normalize import build_schedule
 from .readers import ReadOptions, open_source
 from .report import Report
@@ -91,6 +91,7 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
         expected = series.spans(window.span)
         if not expected:
             continue
+        series = _one_off_if_single(series)
         proposals = target.candidates(series, window, zone=schedule.zone)
         if series.rule.freq is Freq.ONCE:  # one-offs are exact by construction; the whole body is checked below
             chosen = next(proposals, None)
@@ -111,6 +112,15 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
                 report.note(series, remark)
         written.extend(chosen)
     return target.finish(written)
+
+
+def _one_off_if_single(series: Series) -> Series:
+    """A rule with an end and one occurrence in all (from 2028-11-23 to 2028-11-23) is a one-off."""
+    rule = series.rule
+    if rule.freq is Freq.ONCE or rule.until is None:
+        return series
+    days = rule.occurrences(rule.start, rule.until + timedelta(days=1))
+    return replace(series, rule=Rule.once(days[0])) if len(days) == 1 else series
 
 
 def _limit(count: int, max_entries: int) -> None:
