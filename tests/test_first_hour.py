@@ -173,3 +173,47 @@ def test_the_entry_limit_stops_writing_early():
         pipeline.write(schedule, pipeline.get_target("netsapiens"), pipeline.Report(schedule.items),
                        lambda phase, done, total: seen.append(done), max_entries=2)
     assert max(seen) < len(schedule.series) - 1
+
+
+def test_verify_refuses_a_body_of_another_platform_naming_the_file(tmp_path):
+    telphin = tmp_path / "tp.json"
+    telphin.write_text(run("convert", "holidays:US", "--to", "telphin", "--timezone", "UTC", *YEARS).stdout)
+    calendar = tmp_path / "clean.ics"
+    calendar.write_text(run("convert", SAMPLES / "outlook-closures.ics", "--to", "ics", *YEARS).stdout)
+    for body, words in ((telphin, "written for telphin, not netsapiens"), (calendar, "written for ics")):
+        result = run("verify", body, "holidays:US", *YEARS, "--to", "netsapiens")
+        assert result.exit_code == 2 and f"{body}: the body is {words}" in result.stderr, result.stderr
+    junk = tmp_path / "junk.json"
+    junk.write_text("x")
+    result = run("verify", junk, "holidays:US", *YEARS)
+    assert result.exit_code == 2 and "neither a JSON body nor an iCalendar file" in result.stderr
+
+
+def test_an_empty_body_from_unreadable_events_does_not_blame_the_window(tmp_path):
+    source = tmp_path / "broken.ics"
+    source.write_text(ONE_EVENT.replace("DTSTART;VALUE=DATE:20261224", "DTSTART;VALUE=DATE:2026122X"))
+    result = run("convert", source, "--to", "netsapiens", "--years", "2026", "--strict")
+    assert result.exit_code == 3 and "1 item could not be read" in result.stderr, result.stderr
+    assert "fell outside" not in result.stderr and "--strict: exit 3: the body is empty" in result.stderr
+
+
+def test_download_checks_its_options_before_any_request(tmp_path):
+    token = tmp_path / "token"
+    token.write_text("a-token")
+    with FakeServer(NetSapiensApi()) as fake:
+        base = ["download", "--platform", "netsapiens", "--server", fake.url, "--token-file", token]
+        for extra, words in ((["--holidays", "XX", "--years", "2026"], "unknown country 'XX'"),
+                             (["--holidays", "US-CA"], "--holidays needs --years"),
+                             (["--years", "2026"], "--years goes with --holidays"),
+                             (["--holidays", "US", "--years", "2026", "--name", "X"], "give one of them")):
+            result = run(*base, *extra)
+            assert result.exit_code == 2 and words in result.stderr, (extra, result.stderr)
+        assert fake.state.requests == []
+
+
+def test_preview_year_errors_name_its_own_option_and_color_can_be_forced():
+    result = run("preview", "holidays:US", "--year", "1800")
+    assert result.exit_code == 2 and "--year 1800" in result.stderr
+    forced = run("preview", "holidays:US", "--year", "2027", "--color", env={"NO_COLOR": "1"})
+    assert "\x1b[" in forced.stdout
+    assert re.search(r"\b1 day active|\d+ days active", forced.stdout)

@@ -40,7 +40,7 @@ class UnknownTargetError(BadInputError):
 
 
 class AmbiguousBodyError(BadInputError):
-    """A body uses a form whose meaning SEMANTICS.md leaves open, so it cannot be evaluated."""
+    """A body uses a form whose meaning the platform leaves open (docs/), so it cannot be evaluated."""
 
 
 class LimitExceededError(BadInputError):

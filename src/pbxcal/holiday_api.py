@@ -1,9 +1,9 @@
 """NetSapiens holiday-type entries: rows of the platform's Holiday API, matched to holidays by date and name.
 
-SEMANTICS.md does not define holiday entries; pbxcal reads one (and writes only this form) as: active all day on
-every date on which the Holiday API lists a row with the entry's uuid AND name, from its begin-date (to its end date),
-observed on the holiday only. Because the same uuid also marks "(substitute)" rows, a uuid that carries any other
-name in the data is never written, so the uuid-only reading would give the same days.
+The vendor leaves holiday entries loosely defined; pbxcal reads one (and writes only this form; docs/netsapiens.md)
+as: active all day on every date on which the Holiday API lists a row with the entry's uuid AND name, from its
+begin-date (to its end date), observed on the holiday only. Because the same uuid also marks "(substitute)" rows, a
+uuid that carries any other name in the data is never written, so the uuid-only reading would give the same days.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ def spans(holiday: dict[str, Any], window: Window, rows: HolidayRows | None) -> 
         raise AmbiguousBodyError("holiday entries need the Holiday API rows: pass --holiday-data FILE")
     options = {holiday.get(k) for k in OBSERVANCE}
     if options != {"observe-on-holiday-only"}:
-        raise AmbiguousBodyError(f"observance options {sorted(map(str, options))} are not defined by SEMANTICS.md")
+        raise AmbiguousBodyError(f"observance options {sorted(map(str, options))} have no defined meaning "
+                                 "(docs/netsapiens.md)")
     if (holiday.get("timeframe-holiday-begin-time-1"), holiday.get("timeframe-holiday-end-time-1")) != (
             "0000", "2359") or holiday.get("timeframe-holiday-begin-time-2"):
         raise AmbiguousBodyError("only whole-day holiday entries (0000-2359, no second window) are read")

@@ -189,9 +189,13 @@ def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
 def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
            target_name: str | None = None) -> Schedule:
     """Check a body someone wrote against the sources; returns the schedule it was compared with."""
-    target = get_target(target_name) if target_name else detect_target(body)
+    found = detect_target(body)
+    target = get_target(target_name) if target_name else found
     if target is None:
         raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
+    if found is not None and found is not target:
+        raise BadInputError(f"the body is written for {found.NAME}, not {target.NAME} (leave out --to, or pass "
+                            f"--to {found.NAME})")
     own = target.zone_of(body)
     if own and options.zone and check_zone(own) != options.zone:
         raise BadInputError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")

@@ -60,7 +60,8 @@ def year_view(spans: list[Span], year: int, colour: bool = False) -> str:
         rows.append("")
     full = sum(1 for m in marks.values() if m == FULL)
     part = len(marks) - full
-    rows += [LEGEND, f"{full} days active all day, {part} days active part of the day"]
+    rows += [LEGEND, f"{full} day{'' if full == 1 else 's'} active all day, {part} day{'' if part == 1 else 's'} "
+                     "active part of the day"]
     return "\n".join(rows) + "\n"
 
 

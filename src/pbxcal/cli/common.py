@@ -52,7 +52,7 @@ def _pending() -> list[str]:
 def detail(message: str) -> None:
     """A message only -v shows: what each phase did, and how long it took."""
     if verbosity() > 0:
-        click.echo(f"pbxcal: {redact(message)}", err=True)
+        say(message)
 
 
 def error(message: str) -> None:

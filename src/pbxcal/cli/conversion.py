@@ -67,13 +67,17 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
         say(f"wrote {plural(count, result.target.NAME + ' entry', result.target.NAME + ' entries')}; verified "
             f"over {options.window}")
         if count == 0:
-            outside = result.report.outside()
-            say(f"warning: the body is empty: {plural(outside, 'item')} of the sources fell outside the window "
-                f"{options.window} (--from/--until/--years choose another)")
+            say(f"warning: the body is empty: {empty_because(result.report, str(options.window))}")
         elif result.last_day:
             say(f"the body is active on no day after {result.last_day}: convert again before then if the "
                 "sources go on")
-        return EXIT_STRICT if strict and (result.report.lossy or count == 0) else 0
+        if strict and (result.report.lossy or count == 0):
+            lossy = len(result.report.lossy)
+            say("--strict: exit 3: " + ("the body is empty" if count == 0 else
+                                        f"{plural(lossy, 'item')} approximated, skipped or with occurrences "
+                                        "dropped (above, and in --report)"))
+            return EXIT_STRICT
+        return 0
 
     run_action(action)
 
@@ -107,10 +111,16 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
         try:
             body = text if "BEGIN:VCALENDAR" in text[:2000].upper() else json.loads(text)
         except json.JSONDecodeError as error:
-            raise BadInputError(f"not JSON: {error.msg}", path=body_path, line=error.lineno) from None
+            raise BadInputError(f"neither a JSON body nor an iCalendar file ({error.msg})", path=body_path,
+                                line=error.lineno) from None
         if not isinstance(body, dict | str):
             raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
-        schedule = verify(body, list(sources), options, target)
+        try:
+            schedule = verify(body, list(sources), options, target)
+        except BadInputError as problem:
+            if problem.path is None and "body" in problem.reason:
+                problem.path = body_path
+            raise
         rounded = [item for item in schedule.items if item.approximated]
         for item in rounded:
             say(f"{item.source}: {item.name!r}: {'; '.join(item.notes)}")
@@ -138,3 +148,16 @@ def window_of_report(path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         raise BadInputError("not a pbxcal report with a window (convert --report writes one)", path=path)
     zone = kwargs["zone"] or report.get("timezone")
     return {"first": window["from"], "until": window["until"], "zone": zone}
+
+
+def empty_because(report: Any, window: str) -> str:
+    """Why a body has no entries: items outside the window, items skipped, or no items at all."""
+    outside = report.outside()
+    skipped = sum(o.status == "skipped" for o in report.outcomes.values())
+    reasons = []
+    if outside:
+        reasons.append(f"{plural(outside, 'item')} of the sources fell outside the window {window} "
+                       "(--from/--until/--years choose another)")
+    if skipped:
+        reasons.append(f"{plural(skipped, 'item')} could not be read (above)")
+    return "; ".join(reasons) or "the sources hold nothing active"

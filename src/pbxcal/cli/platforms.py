@@ -22,15 +22,15 @@ from .common import load_body_file, run_action, run_secrets, say, window_from, w
 def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Where a platform is: server and domain/user (NetSapiens) or client id (Telphin), and how to talk to it."""
     decorators = [
-        click.option("--server", metavar="https://HOST", help="The platform's API host (required; for --restore, "
-                     "the backup's server by default)."),
+        click.option("--server", metavar="https://HOST", help="The platform's API host (required, but for "
+                     "upload --restore: the backup's)."),
         click.option("--domain", default="~", show_default=True, help="NetSapiens domain (~: the token's own)."),
         click.option("--user", help="NetSapiens user, for a user timeframe (default: a domain timeframe)."),
         click.option("--client-id", default="@me", show_default=True, help="Telphin client id."),
         click.option("--token-file", type=click.Path(dir_okay=False), help="A file holding a bearer token or key."),
         click.option("--retries", type=click.IntRange(0), default=4, show_default=True,
-                     help="Retries on 429, 5xx, timeouts and dropped connections, with backoff (a create is never "
-                          "sent again before reading back whether it landed)."),
+                     help="Retries on 429, 5xx, timeouts and dropped connections, with backoff (an upload's create "
+                          "is sent again only after reading back that it did not land)."),
         click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
                      help="Seconds to wait for each whole answer."),
         click.option("--max-answer-bytes", type=click.IntRange(1), default=20 * 1024 * 1024, show_default=True,
@@ -129,8 +129,14 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             body = load_body_file(body_path, 50 * 1024 * 1024)
             module = get_target(target) if target else detect_target(body)
             if module is None:
-                raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
-            remote = _connect(module.NAME, kwargs, dry_run, body)
+                raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to",
+                                    path=body_path)
+            try:
+                remote = _connect(module.NAME, kwargs, dry_run, body)
+            except BadInputError as problem:
+                if problem.path is None and "body" in problem.reason:
+                    problem.path = body_path
+                raise
             outcome = upload(remote, body, Path(backup_dir), allow_empty)
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
         if outcome.backup:
@@ -160,14 +166,25 @@ def download_command(target: str, name: str | None, holiday_code: str | None, ye
     """
 
     def action() -> int:
-        remote = _connect(target, kwargs)
         if holiday_code:
+            from ..readers.holidays import parse_code
+
             if target != "netsapiens":
                 raise BadInputError("--holidays reads the NetSapiens Holiday API only")
-            window = window_from(None, None, years or None)
+            if not years:
+                raise BadInputError("--holidays needs --years (which years of rows to save)")
+            if name:
+                raise BadInputError("--name reads a timeframe; --holidays reads Holiday API rows: give one of them")
+            country, region = parse_code(holiday_code)
+            window = window_from(None, None, years)
             span = range(window.first.year, (window.until - timedelta(days=1)).year + 1)
-            write_output(get_client(target).holidays(remote, holiday_code, span), output)
+            remote = _connect(target, kwargs)
+            write_output(get_client(target).holidays(remote, country + (f"-{region}" if region else ""), span),
+                         output)
             return 0
+        if years:
+            raise BadInputError("--years goes with --holidays")
+        remote = _connect(target, kwargs)
         write_output(download(remote, name), output)
         return 0
 

@@ -12,16 +12,17 @@ import click
 from ..errors import BadInputError
 from ..targets import detect_target, get_target
 from . import main
-from .common import load_body_file, options_from, run_action, say, source_options
+from .common import FIRST_YEAR, LAST_YEAR, load_body_file, options_from, run_action, say, source_options
 
 if TYPE_CHECKING:
     from ..pipeline import Options
 
 
 def _use_colour(choice: bool | None) -> bool:
-    if choice is False or os.environ.get("NO_COLOR"):
-        return False
-    return bool(choice) or sys.stdout.isatty()
+    """--color / --no-color decide; else NO_COLOR turns colour off, and a terminal turns it on."""
+    if choice is not None:
+        return choice
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 @main.command("preview")
@@ -43,6 +44,8 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
         from ..preview import year_view
 
         shown = year or date.today().year
+        if not FIRST_YEAR < shown < LAST_YEAR:
+            raise BadInputError(f"--year {shown}: must lie within {FIRST_YEAR + 1}-{LAST_YEAR - 1}")
         # Rules are read over a few years around the one shown, so yearly rules show as rules.
         flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
                  "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
@@ -108,7 +111,7 @@ def countries_command(code: str | None) -> None:
             for country, name, subdivisions in countries():
                 click.echo(f"{country}  {name}" + (f" ({subdivisions} subdivisions)" if subdivisions else ""))
             return 0
-        info = country_info(code if code.lower().startswith("holidays:") else f"holidays:{code}")
+        info = country_info(code)
         subdivisions = info["subdivisions"]
         if info["subdivision"]:
             sub = str(info["subdivision"])

@@ -40,7 +40,8 @@ def parse_code(spec: str) -> tuple[str, str | None]:
     country = country.upper()
     country = country_aliases().get(country, country)
     if country not in supported:
-        raise BadInputError(f"unknown country {country!r} in {spec!r} ('pbxcal countries' lists the codes)")
+        shown = "" if spec.removeprefix(PREFIX) == spec else f" in {spec!r}"
+        raise BadInputError(f"unknown country {country!r}{shown} ('pbxcal countries' lists the codes)")
     if not subdiv:
         return country, None
     entity = getattr(holidays, country)

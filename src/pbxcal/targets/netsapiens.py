@@ -1,4 +1,4 @@
-"""NetSapiens v2 specific-dates timeframes: writer, reader and evaluator, per SEMANTICS.md section 2."""
+"""NetSapiens v2 specific-dates timeframes: writer, reader and evaluator, per docs/netsapiens.md."""
 
 from __future__ import annotations
 
@@ -293,7 +293,7 @@ def _by(freq: Freq, selector: str, begin: date) -> By:
 
 
 def read_entry(entry: dict[str, Any]) -> Series:
-    """The series one specific-dates entry means under SEMANTICS.md section 2."""
+    """The series one specific-dates entry means under docs/netsapiens.md."""
     if not isinstance(entry, dict):
         raise BadInputError(f"an entry must be a JSON object, got {entry!r:.60}")
     begin, last = _parse_date(entry, BEGIN_DATE), _parse_date(entry, END_DATE)

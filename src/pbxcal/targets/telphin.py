@@ -1,4 +1,4 @@
-"""Telphin (Ringme) interval conditions: writer, reader and evaluator, per SEMANTICS.md section 3."""
+"""Telphin (Ringme) interval conditions: writer, reader and evaluator, per docs/telphin.md."""
 
 from __future__ import annotations
 
@@ -248,7 +248,7 @@ def _parse_clock(value: Any, field: str, end: bool = True) -> int:
 
 
 def _parse_stamp(value: Any, field: str, end: bool = False) -> datetime:
-    """A 'YYYY-MM-DD hh:mm:ss' value; as an end, 23:59:59 means the next midnight (SEMANTICS.md section 1)."""
+    """A 'YYYY-MM-DD hh:mm:ss' value; as an end, 23:59:59 means the next midnight (docs/telphin.md)."""
     found = STAMP_TEXT.fullmatch(str(value))
     try:
         if not found:
