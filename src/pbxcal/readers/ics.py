@@ -474,10 +474,12 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
 
 def _later(spec: str, uid: str, series: list[Any], reading: Reading, clock: WallClock | None, limit: int,
            events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
-    """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand)."""
+    """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand).
+    Each stretch is expanded once: every rule inferred from the item (one per DST segment, say) asks again."""
     mine = [one for one in series if str(one.uid) == uid]
+    expanded: dict[tuple[date, date], tuple[Span, ...] | None] = {}
 
-    def later(first: date, until: date) -> list[Span] | None:
+    def expand(first: date, until: date) -> tuple[Span, ...] | None:
         if any(estimate_occurrences(e, midnight(until)) > limit for e in events):
             return None
         spans: list[Span] = []
@@ -486,7 +488,13 @@ def _later(spec: str, uid: str, series: list[Any], reading: Reading, clock: Wall
                 found = _span(occurrence, reading, clock, spec)
                 if found is not None:
                     spans.append(found[0])
-        return spans
+        return tuple(spans)
+
+    def later(first: date, until: date) -> list[Span] | None:
+        if (first, until) not in expanded:
+            expanded[(first, until)] = expand(first, until)
+        found = expanded[(first, until)]
+        return None if found is None else list(found)
 
     return later
 
