@@ -7,6 +7,8 @@ from datetime import date, datetime
 import icalendar
 import pytest
 import recurring_ical_events
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA
 from pbxcal import Options, Window, convert
@@ -14,7 +16,8 @@ from pbxcal.targets import get_target
 
 SERIES = DATA / "series"
 ZONE = "America/New_York"
-# calendar, years, NetSapiens entries, Telphin conditions (the table's "now" was 75/99, 42/53, 7, 5, -/12, -/8, -/9)
+# calendar, years, NetSapiens entries, Telphin conditions (the table's "now" was 75/99, 42/53, 7, 5, -/12, -/8, -/9;
+# None: not pinned, the body is still checked)
 COUNTS = [
     ("every-30-days", (2026, 2035), 1, 1),
     ("every-10-weeks", (2026, 2035), 1, 1),
@@ -22,6 +25,7 @@ COUNTS = [
     ("every-2-years", (2026, 2035), 1, None),
     ("last-friday-every-2-months", (2026, 2027), None, 6),
     ("second-monday-quarterly", (2026, 2027), None, 1),
+    ("fifth-friday", (2026, 2027), None, 1),
 ]
 
 
@@ -60,3 +64,42 @@ def test_a_rule_with_one_occurrence_in_all_is_written_as_a_one_off():
     schedule = Schedule("x", None, window, [], [Series("Late", ended, 0, 86400, frozenset({"k"}))])
     [entry] = write(schedule, ns, Report([]))
     assert entry[ns.TYPE] == "doesNotRecur" and entry[ns.BEGIN_DATE] == "20281123"
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@st.composite
+def recurring_calendars(draw) -> tuple[str, str]:
+    """An all-day event with a generated rule: every N days or weeks (N up to a year's worth), or monthly on an
+    n-th weekday (1-5, last) every 1-3 months."""
+    start = draw(st.dates(date(2026, 1, 1), date(2026, 12, 31)))
+    kind = draw(st.sampled_from(["DAILY", "WEEKLY", "MONTHLY"]))
+    if kind == "DAILY":
+        rule = f"FREQ=DAILY;INTERVAL={draw(st.integers(2, 120))}"
+    elif kind == "WEEKLY":
+        rule = f"FREQ=WEEKLY;INTERVAL={draw(st.integers(2, 20))};BYDAY={WEEKDAYS[start.weekday()]}"
+    else:
+        nth = draw(st.sampled_from([1, 2, 3, 4, 5, -1]))
+        rule = f"FREQ=MONTHLY;INTERVAL={draw(st.integers(1, 3))};BYDAY={nth}{WEEKDAYS[start.weekday()]}"
+    text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pbxcal tests//EN", "BEGIN:VEVENT",
+                        "UID:generated@pbxcal.test", "DTSTAMP:20260101T000000Z", f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+                        f"RRULE:{rule}", "SUMMARY:Generated", "END:VEVENT", "END:VCALENDAR", ""])
+    return text, rule
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(recurring_calendars())
+def test_generated_intervals_and_ordinals_are_exact_on_every_target(tmp_path, calendar):
+    text, rule = calendar
+    path = tmp_path / "generated.ics"
+    path.write_text(text, newline="")
+    window = Window(date(2026, 1, 1), date(2029, 1, 1))
+    expected_days = _days(path, window)
+    for target in ("netsapiens", "telphin"):
+        result = convert([str(path)], target, Options(window, zone=ZONE))
+        module = get_target(target)
+        active = {span.start.date() + __import__("datetime").timedelta(days=k) for span in
+                  module.spans(module.entries(result.body), window)
+                  for k in range((span.end - span.start).days or 1)}
+        assert active == expected_days, (rule, target)

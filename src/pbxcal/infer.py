@@ -23,6 +23,23 @@ def _always(_key: Hashable, _period: int) -> bool:
     return True
 
 
+def _has_nth(key: Hashable, index: int) -> bool:
+    """Whether the month has an n-th weekday w (key (w, n)); only a fifth can be missing."""
+    weekday, nth = key  # type: ignore[misc]
+    year, month = index // 12, index % 12 + 1
+    first = (weekday - date(year, month, 1).weekday()) % 7 + 1
+    return first + 7 * (nth - 1) <= days_in_month(year, month)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a target writes exactly, as data: the longest interval per frequency (None: any) and whether a
+    monthly rule may fall on the fifth weekday (Telphin: days 29-31 on that weekday; NetSapiens has no form)."""
+
+    intervals: Mapping[Freq, int | None]
+    fifth_weekday: bool = False
+
+
 @dataclass(frozen=True)
 class Kind:
     """One way a date can recur: a key shared by all its occurrences, and the period each falls in.
@@ -49,8 +66,8 @@ KINDS: tuple[Kind, ...] = (
     Kind(Freq.YEARLY, By.LAST, lambda d: (d.month, d.weekday()) if is_last_weekday(d) else None,
          lambda d: d.year, _always, 1),
     Kind(Freq.MONTHLY, By.DATE, lambda d: d.day, _month_index, _month_has, 12, lambda k: k <= 28),
-    Kind(Freq.MONTHLY, By.NTH, lambda d: (d.weekday(), nth_of_month(d)) if d.day <= 28 else None,
-         _month_index, _always, 12),
+    Kind(Freq.MONTHLY, By.NTH, lambda d: (d.weekday(), nth_of_month(d)), _month_index, _has_nth, 12,
+         lambda k: k[1] < 5),
     Kind(Freq.MONTHLY, By.LAST, lambda d: d.weekday() if is_last_weekday(d) else None,
          _month_index, _always, 12),
     Kind(Freq.MONTHLY, By.LAST_DAY,
@@ -99,17 +116,21 @@ def _steady_extent(matches: list[tuple[int, date]], i: int, interval: int) -> in
     return j
 
 
-Intervals = Mapping[Freq, int | None]  # per frequency, the longest interval a target writes exactly; None: any
+def _cap(kind: Kind, capabilities: Capabilities | None) -> int | None:
+    return kind.max_interval if capabilities is None else capabilities.intervals.get(kind.freq, kind.max_interval)
 
 
-def _cap(kind: Kind, intervals: Intervals | None) -> int | None:
-    return kind.max_interval if intervals is None else intervals.get(kind.freq, kind.max_interval)
+def _key(kind: Kind, day: date, capabilities: Capabilities | None) -> Hashable | None:
+    """The day's key in this kind, or None when the target cannot write that kind of key."""
+    key = kind.key(day)
+    fifth = kind.by is By.NTH and kind.freq is Freq.MONTHLY and key is not None and key[1] == 5  # type: ignore[index]
+    return None if fifth and not (capabilities and capabilities.fifth_weekday) else key
 
 
-def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], intervals: Intervals | None = None
+def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None
           ) -> Iterator[Run]:
     kind = KINDS[rank]
-    cap = _cap(kind, intervals)
+    cap = _cap(kind, capabilities)
     steady = kind.every_period(key)
     i = 0
     while i < len(matches) - 1:
@@ -130,50 +151,51 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], intervals: 
         i = j
 
 
-def _key_groups(ordered: list[date]) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
+def _key_groups(ordered: list[date], capabilities: Capabilities | None
+                ) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
     """Per kind and key, the (period, date) of every date with that key, in date order."""
     for rank, kind in enumerate(KINDS):
         by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
         for day in ordered:
-            key = kind.key(day)
+            key = _key(kind, day, capabilities)
             if key is not None:
                 by_key[key].append((kind.period(day), day))
         for key, matches in by_key.items():
             yield rank, key, matches
 
 
-def _whole_run(rank: int, ordered: list[date], max_keys: int, intervals: Intervals | None) -> list[Run] | None:
+def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
     kind = KINDS[rank]
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
     for day in ordered:
-        key = kind.key(day)
+        key = _key(kind, day, capabilities)
         if key is None or (key not in by_key and len(by_key) == max_keys):
             return None
         by_key.setdefault(key, []).append((kind.period(day), day))
     runs = []
     for key, matches in by_key.items():
-        found = list(_runs(rank, key, matches, intervals))
+        found = list(_runs(rank, key, matches, capabilities))
         if len(found) != 1 or len(found[0].dates) != len(matches):
             return None
         runs.extend(found)
     return runs
 
 
-def single_rule(ordered: list[date], intervals: Intervals | None = None) -> Rule | None:
+def single_rule(ordered: list[date], capabilities: Capabilities | None = None) -> Rule | None:
     """The one rule that gives exactly these sorted dates, found without searching every run of every kind."""
     if len(ordered) < 2:
         return None
     for rank in range(len(KINDS)):
-        runs = _whole_run(rank, ordered, 1, intervals)
+        runs = _whole_run(rank, ordered, 1, capabilities)
         if runs is not None:
             return runs[0].rule()
-    runs = _whole_run(WEEKLY_RANK, ordered, 7, intervals)
+    runs = _whole_run(WEEKLY_RANK, ordered, 7, capabilities)
     joined = merge_weekly([r.rule() for r in runs]) if runs else []
     return joined[0] if len(joined) == 1 else None
 
 
-def infer_rules(dates: Iterable[date], intervals: Intervals | None = None) -> list[Rule]:
+def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None) -> list[Rule]:
     """Rules and one-offs whose occurrences are exactly `dates`, greedily using the widest runs first, with
     intervals up to what the target writes (default: each kind's own cap). A run with an interval above 1 needs
     three dates: two unrelated days are not "every 126 days"."""
@@ -181,21 +203,21 @@ def infer_rules(dates: Iterable[date], intervals: Intervals | None = None) -> li
     ordered = sorted(uncovered)
     if len(ordered) == 1:
         return [Rule.once(ordered[0])]
-    alone = single_rule(ordered, intervals)
+    alone = single_rule(ordered, capabilities)
     if alone is not None:
         return [alone]
-    return (merge_weekly(_widest_runs_first(ordered, uncovered, intervals))
+    return (merge_weekly(_widest_runs_first(ordered, uncovered, capabilities))
             + [Rule.once(d) for d in sorted(uncovered)])
 
 
-def _widest_runs_first(ordered: list[date], uncovered: set[date], intervals: Intervals | None) -> list[Rule]:
+def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: Capabilities | None) -> list[Rule]:
     """Greedy cover: take the run with the most uncovered dates (ties: kind order, interval, start) while >= 2.
 
     A key's dates bound the size of every run inside it, so a key group waits in the heap under that bound and is
     cut into runs only when it reaches the top: most groups never are. Groups sort before runs of equal size and
     kind (their third field, 0, is below every interval), so the order of choices is that of an eager search.
     """
-    groups = [group for group in _key_groups(ordered) if len(group[2]) >= 2]
+    groups = [group for group in _key_groups(ordered, capabilities) if len(group[2]) >= 2]
     heap = [(-len(matches), rank, 0, matches[0][1], n) for n, (rank, _key, matches) in enumerate(groups)]
     heapq.heapify(heap)
     runs: list[Run] = []
@@ -210,7 +232,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], intervals: Int
             if fresh < -negative:
                 heapq.heappush(heap, (-fresh, rank, 0, first, n))
                 continue
-            for run in _runs(rank, key, matches, intervals):
+            for run in _runs(rank, key, matches, capabilities):
                 runs.append(run)
                 heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
             continue
@@ -272,4 +294,4 @@ def _join_weekly(first: Rule, second: Rule) -> Rule | None:
     return joined
 
 
-__all__ = ["KINDS", "Intervals", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]
+__all__ = ["KINDS", "Capabilities", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]

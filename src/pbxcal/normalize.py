@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from .infer import Intervals, infer_rules
+from .infer import Capabilities, infer_rules
 from .model import SECONDS_PER_DAY, Freq, Item, Rule, Schedule, Series, Window, midnight
 from .spans import DAY, Span, clip
 
@@ -142,7 +142,7 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
 
 
 def group_series(name: str, items: list[Item], window: Window, extend_inferred: bool = False,
-                 intervals: Intervals | None = None) -> list[Series]:
+                 capabilities: Capabilities | None = None) -> list[Series]:
     """The series that reproduce one group of items inside the window (and past it, when open-ended)."""
     open_ended = any(item.open_ended for item in items)
     horizon = midnight(window.until) + (LOOKAHEAD if open_ended else timedelta())
@@ -150,7 +150,7 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
     touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items} if len(items) > 1 else {}
     series: list[Series] = []
     for (offset, length), dates in day_pieces(spans).items():
-        for rule in infer_rules(dates, intervals):
+        for rule in infer_rules(dates, capabilities):
             if rule.start >= window.until:
                 continue
             rule, remark = _extend(rule, (offset, length), items, window, open_ended, horizon.date(),
@@ -170,7 +170,7 @@ def _series_order(series: Series) -> tuple[date, int, int]:
 
 
 def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, zone: str | None,
-                   extend_inferred: bool = False, intervals: Intervals | None = None) -> Schedule:
+                   extend_inferred: bool = False, capabilities: Capabilities | None = None) -> Schedule:
     """Snap items to the clock and infer, per group, the series the target writers consume, with the intervals
     the target writes exactly."""
     live = [item for item in items if not item.skipped]
@@ -180,7 +180,7 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
         groups[item.group].append(item)
     series: list[Series] = []
     for members in groups.values():
-        series.extend(group_series(members[0].name, members, window, extend_inferred, intervals))
+        series.extend(group_series(members[0].name, members, window, extend_inferred, capabilities))
     return Schedule(name, zone, window, items, series)
 
 

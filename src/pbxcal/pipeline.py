@@ -68,7 +68,7 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
     messages += [m for source in opened for m in source.messages]
     name = options.name or next((s.name for s in opened if s.name), "Schedule")
     schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended,
-                              getattr(target, "INTERVALS", None))
+                              getattr(target, "CAPABILITIES", None))
     return schedule, messages
 
 

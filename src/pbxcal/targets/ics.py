@@ -12,12 +12,13 @@ import icalendar
 import recurring_ical_events
 
 from ..errors import BadInputError
+from ..infer import Capabilities
 from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, midnight
 from ..normalize import Clock
 from ..spans import Span, clip
 
 NAME = "ics"
-INTERVALS: dict[Freq, int | None] = dict.fromkeys(Freq)  # RRULE's INTERVAL takes any count
+CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True)  # RRULE: any INTERVAL, BYDAY=5FR
 CLOCK = Clock(resolution=1, end_of_day=-1)  # iCalendar says any end exactly; no end time means "end of day"
 HAS_ZONE = False
 PRODID = "-//pbxcal//pbxcal//EN"
@@ -169,9 +170,9 @@ def read(body: str) -> list[icalendar.Event]:
 
 
 __all__ = [
+    "CAPABILITIES",
     "CLOCK",
     "HAS_ZONE",
-    "INTERVALS",
     "NAME",
     "body",
     "candidates",

@@ -10,6 +10,7 @@ from typing import Any
 from .. import holiday_api
 from ..describe import describe as describe_series
 from ..errors import AmbiguousBodyError, BadInputError
+from ..infer import Capabilities
 from ..model import (
     SECONDS_PER_DAY,
     By,
@@ -28,9 +29,9 @@ from ..spans import DAY, Span, merge
 NAME = "netsapiens"
 CLOCK = Clock(resolution=60, end_of_day=23 * 3600 + 59 * 60)
 HAS_ZONE = False
-# The longest interval each frequency is written with exactly: `custom` counts of days, weeks and months are open
-# (every 2 years is every 24 months); a `custom` year count is always 1.
-INTERVALS: dict[Freq, int | None] = {Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: None, Freq.YEARLY: 1}
+# What it writes exactly: `custom` counts of days, weeks and months are open (every 2 years is every 24 months); a
+# `custom` year count is always 1; ordinals 1-4 and last, no fifth weekday.
+CAPABILITIES = Capabilities({Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: None, Freq.YEARLY: 1})
 ARRAY = "timeframe-specific-dates-array"
 
 BEGIN_DATE = "timeframe-specific-dates-begin-date"
@@ -364,10 +365,10 @@ def spans(entry_list: list[dict[str, Any]], window: Window) -> list[Span]:
 
 
 __all__ = [
+    "CAPABILITIES",
     "CLOCK",
     "FIELDS",
     "HAS_ZONE",
-    "INTERVALS",
     "NAME",
     "TYPES",
     "body",

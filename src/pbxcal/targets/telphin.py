@@ -11,6 +11,7 @@ from typing import Any
 
 from ..describe import ORDINALS
 from ..errors import BadInputError
+from ..infer import Capabilities
 from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
 from ..normalize import Clock
 from ..spans import DAY, Span, clip, merge
@@ -27,9 +28,10 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # A calendar form limited to the days [first, last] is the form AND a scheduled-days block of exactly those days,
 # whose next block (sched_skip_days must be at least 1; no maximum is documented) begins here, past any window.
 BLOCK_HORIZON = date(2300, 1, 1)
-# The longest interval each frequency is written with exactly: scheduled-day cycles of any length for every N days
-# or weeks; calendar fields only for every month and every year.
-INTERVALS: dict[Freq, int | None] = {Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: 1, Freq.YEARLY: 1}
+# What it writes exactly: scheduled-day cycles of any length for every N days or weeks; calendar fields for every
+# month and every year, including the fifth weekday of a month (that weekday on days 29-31).
+CAPABILITIES = Capabilities({Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: 1, Freq.YEARLY: 1},
+                            fifth_weekday=True)
 
 
 def detect(body: object) -> bool:
@@ -92,6 +94,9 @@ def _day_fields(rule: Rule, shift: int) -> list[dict[str, Any]] | None:
             weekday = dow((start.weekday() + shift) % 7)
             low = 7 * rule.nth - 6 + shift
             return [{"start_dow": weekday, "end_dow": weekday, "start_mday": low, "end_mday": low + 6}]
+        if rule.by is By.NTH and rule.nth == 5 and shift == 0:  # a fifth weekday is that weekday on days 29-31
+            weekday = dow(start.weekday())
+            return [{"start_dow": weekday, "end_dow": weekday, "start_mday": 29, "end_mday": 31}]
         return None
     if rule.freq is Freq.WEEKLY and rule.interval == 1:
         return [{"start_dow": low, "end_dow": high} for low, high in _dow_ranges(
@@ -413,10 +418,10 @@ def read(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "CAPABILITIES",
     "CLOCK",
     "FIELDS",
     "HAS_ZONE",
-    "INTERVALS",
     "NAME",
     "body",
     "candidates",
