@@ -118,3 +118,18 @@ def test_inferred_rules_give_exactly_the_dates(rule, dropped):
         # begun mid-week, therefore needs the first partial week apart.
         mid_week = rule._freq == du.WEEKLY and rule._interval > 1 and len(rule._byweekday) > 1
         assert len(inferred) <= (2 if mid_week else 1), inferred
+
+
+def test_a_long_interval_is_taken_for_all_of_a_series_not_for_a_coincidence_among_other_dates():
+    from datetime import timedelta
+
+    from pbxcal.infer import Capabilities
+    from pbxcal.model import Freq
+
+    open_caps = Capabilities({Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: None, Freq.YEARLY: 1})
+    first = date(2026, 1, 5)
+    every_126 = [first + timedelta(days=126 * k) for k in range(3)]
+    [alone] = infer_rules(every_126, open_caps)  # every 126 days = every 18 weeks on Monday
+    assert alone.freq is not Freq.ONCE and alone.occurrences(first, date(2027, 1, 1)) == every_126
+    mixed = infer_rules([*every_126, date(2026, 3, 3), date(2026, 7, 21)], open_caps)
+    assert all(rule.freq is Freq.ONCE for rule in mixed)  # three Mondays among other closures are no series

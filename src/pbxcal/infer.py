@@ -127,8 +127,10 @@ def _key(kind: Kind, day: date, capabilities: Capabilities | None) -> Hashable |
     return None if fifth and not (capabilities and capabilities.fifth_weekday) else key
 
 
-def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None
-          ) -> Iterator[Run]:
+def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None,
+          total: int = 0) -> Iterator[Run]:
+    """Runs of one key. An interval longer than the kind's usual cap is taken only for a run holding every one of
+    the `total` dates being explained: a series, not a coincidence among other dates."""
     kind = KINDS[rank]
     cap = _cap(kind, capabilities)
     steady = kind.every_period(key)
@@ -142,6 +144,8 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
                        for n in range(1, min(gap, cap or gap) + 1) if gap % n == 0]
             j, negative = max(options, default=(i, -1))
             interval = -negative
+        if interval > kind.max_interval and j - i + 1 < total:
+            j = i
         if j == i:
             i += 1
             continue
@@ -175,7 +179,7 @@ def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capa
         by_key.setdefault(key, []).append((kind.period(day), day))
     runs = []
     for key, matches in by_key.items():
-        found = list(_runs(rank, key, matches, capabilities))
+        found = list(_runs(rank, key, matches, capabilities, len(ordered)))
         if len(found) != 1 or len(found[0].dates) != len(matches):
             return None
         runs.extend(found)
@@ -232,7 +236,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
             if fresh < -negative:
                 heapq.heappush(heap, (-fresh, rank, 0, first, n))
                 continue
-            for run in _runs(rank, key, matches, capabilities):
+            for run in _runs(rank, key, matches, capabilities, len(ordered)):
                 runs.append(run)
                 heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
             continue
