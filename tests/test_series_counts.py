@@ -26,6 +26,7 @@ COUNTS = [
     ("last-friday-every-2-months", (2026, 2027), None, 6),
     ("second-monday-quarterly", (2026, 2027), None, 1),
     ("fifth-friday", (2026, 2027), None, 1),
+    ("last-day-evening", (2026, 2027), None, 7),
 ]
 
 
@@ -71,17 +72,19 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 @st.composite
 def recurring_calendars(draw) -> tuple[str, str]:
-    """An all-day event with a generated rule: every N days or weeks (N up to a year's worth), or monthly on an
-    n-th weekday (1-5, last) every 1-3 months."""
+    """An all-day event with a generated rule: every N days or weeks (N up to a year's worth), monthly on an
+    n-th weekday (1-5, last) every 1-3 months, or on the last day of the month."""
     start = draw(st.dates(date(2026, 1, 1), date(2026, 12, 31)))
     kind = draw(st.sampled_from(["DAILY", "WEEKLY", "MONTHLY"]))
     if kind == "DAILY":
         rule = f"FREQ=DAILY;INTERVAL={draw(st.integers(2, 120))}"
     elif kind == "WEEKLY":
         rule = f"FREQ=WEEKLY;INTERVAL={draw(st.integers(2, 20))};BYDAY={WEEKDAYS[start.weekday()]}"
-    else:
+    elif draw(st.booleans()):
         nth = draw(st.sampled_from([1, 2, 3, 4, 5, -1]))
         rule = f"FREQ=MONTHLY;INTERVAL={draw(st.integers(1, 3))};BYDAY={nth}{WEEKDAYS[start.weekday()]}"
+    else:
+        rule = "FREQ=MONTHLY;BYMONTHDAY=-1"
     text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pbxcal tests//EN", "BEGIN:VEVENT",
                         "UID:generated@pbxcal.test", "DTSTAMP:20260101T000000Z", f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
                         f"RRULE:{rule}", "SUMMARY:Generated", "END:VEVENT", "END:VCALENDAR", ""])

@@ -161,6 +161,27 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
     if calendar is not None:  # exact when the rule starts or ends inside the window
         last = rule.until + timedelta(days=days - 1) if rule.until else None
         yield [{**c, **_block(rule.start, last)} for c in calendar]
+    if rule.freq is Freq.MONTHLY and rule.by is By.LAST_DAY and rule.interval == 1 and days == 1:
+        yield _last_days(series, window, times)
+
+
+def _last_days(series: Series, window: Window, times: dict[str, str]) -> list[dict[str, Any]]:
+    """The last day of every month: day 31, day 30 of the four 30-day months, 29 February, and 28 February of each
+    year that is not a leap year (one date-time range each), all limited to the rule's days in the window, as
+    28 February cannot be said for every year to come."""
+    rule = series.rule
+    last = min(rule.until or window.until, window.until - timedelta(days=1))
+    block = _block(rule.start, last)
+    conditions = [_condition(start_mday=31, end_mday=31, **times, **block)]
+    conditions += [_condition(month=m, start_mday=30, end_mday=30, **times, **block) for m in (4, 6, 9, 11)]
+    years = range(rule.start.year, last.year + 1)
+    if any(calendar.isleap(year) for year in years):
+        conditions.append(_condition(month=2, start_mday=29, end_mday=29, **times, **block))
+    for year in years:
+        day = date(year, 2, 28)
+        if not calendar.isleap(year) and rule.start <= day <= last:
+            conditions += once(series.span_on(day))
+    return conditions
 
 
 def _conditions(form: Callable[[Rule, int], list[dict[str, Any]] | None], rule: Rule, days: int,
