@@ -212,6 +212,7 @@ def test_credentials_in_the_server_url_are_refused_before_any_request(tmp_path):
     (["--server", "ftp://pbx.example.com"], NS_ENV, "http:// or https://"),
     (["--server", "URL"], {}, "http:// or https://"),
     ([], {}, "no NetSapiens credentials"),
+    ([], {"NS_CLIENT_ID": "x", "NS_USERNAME": "u"}, "NS_CLIENT_SECRET, NS_PASSWORD not set"),
     (["--token-file", "/nonexistent/token"], {}, "cannot read the token file"),
 ])
 def test_configuration_errors_exit_2_before_any_request(tmp_path, args, env, words):

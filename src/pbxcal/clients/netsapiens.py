@@ -47,6 +47,10 @@ class Remote(BaseRemote):
         if environ.get("NS_API_KEY"):
             self.http.use_token(environ["NS_API_KEY"], "NS_API_KEY")
         elif not all(environ.get(v) for v in OAUTH_VARIABLES):
+            missing = [v for v in OAUTH_VARIABLES if not environ.get(v)]
+            if len(missing) < len(OAUTH_VARIABLES):
+                raise BadInputError(f"incomplete NetSapiens OAuth credentials: {', '.join(missing)} not set "
+                                    "(or use NS_API_KEY or --token-file)")
             raise BadInputError("no NetSapiens credentials: set NS_API_KEY, or --token-file, or NS_CLIENT_ID, "
                                 "NS_CLIENT_SECRET, NS_USERNAME and NS_PASSWORD")
 
