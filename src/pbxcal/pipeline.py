@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import ModuleType
@@ -96,7 +96,7 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
         if series.rule.freq is Freq.ONCE:  # one-offs are exact by construction; the whole body is checked below
             chosen = next(proposals, None)
         else:
-            chosen = next((c for c in proposals if target.spans(c, window) == expected), None)
+            chosen = _fewest_exact(proposals, target, window, expected)
         if chosen is None:
             chosen = [e for span in expected for e in target.once(span, zone=schedule.zone, name=series.name)]
             reason = f"no exact {target.NAME} form for this rule in the window; expanded"
@@ -112,6 +112,18 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
                 report.note(series, remark)
         written.extend(chosen)
     return target.finish(written)
+
+
+def _fewest_exact(proposals: Iterable[list[Any]], target: ModuleType, window: Window,
+                  expected: list[Span]) -> list[Any] | None:
+    """The exact proposal with the fewest entries (the first of equals); a single entry cannot be beaten."""
+    best: list[Any] | None = None
+    for proposal in proposals:
+        if (best is None or len(proposal) < len(best)) and target.spans(proposal, window) == expected:
+            best = proposal
+            if len(best) == 1:
+                break
+    return best
 
 
 def _one_off_if_single(series: Series) -> Series:
