@@ -217,3 +217,22 @@ def test_preview_year_errors_name_its_own_option_and_color_can_be_forced():
     forced = run("preview", "holidays:US", "--year", "2027", "--color", env={"NO_COLOR": "1"})
     assert "\x1b[" in forced.stdout
     assert re.search(r"\b1 day active|\d+ days active", forced.stdout)
+
+
+def test_occurrence_limits_are_checked_before_anything_is_expanded(tmp_path, monkeypatch):
+    from pbxcal.readers import ics as ics_reader
+
+    expanded: list[int] = []
+    original = ics_reader._collect
+    monkeypatch.setattr(ics_reader, "_collect", lambda *a, **k: expanded.append(1) or original(*a, **k))
+    many = tmp_path / "many.ics"
+    events = [f"BEGIN:VEVENT\r\nUID:e{n}@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260105\r\n"
+              f"RRULE:FREQ=WEEKLY\r\nSUMMARY:E{n}\r\nEND:VEVENT\r\n" for n in range(30)]
+    many.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n")
+    total = run("convert", many, "--to", "netsapiens", *YEARS, "--max-total-occurrences", "1000")
+    assert total.exit_code == 2 and "--max-total-occurrences" in total.stderr and expanded == []
+    one = run("convert", many, "--to", "netsapiens", *YEARS, "--max-occurrences", "100")
+    assert one.exit_code == 2 and "repeats about" in one.stderr and "--max-occurrences" in one.stderr
+    assert expanded == []
+    fine = run("convert", many, "--to", "netsapiens", *YEARS)
+    assert fine.exit_code == 0 and expanded

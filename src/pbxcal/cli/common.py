@@ -150,7 +150,9 @@ def window_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True,
                      help="Refuse input files larger than this."),
         click.option("--max-occurrences", type=click.IntRange(1), default=200_000, show_default=True,
-                     help="Refuse calendars expanding to more occurrences in the window."),
+                     help="Refuse an event repeating more often up to the window's end (checked before expanding)."),
+        click.option("--max-total-occurrences", type=click.IntRange(1), default=10_000_000, show_default=True,
+                     help="Refuse calendars whose events together repeat more often (checked before expanding)."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -175,6 +177,7 @@ def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
         observed=not kwargs["no_observed"],
         max_bytes=kwargs["max_bytes"],
         max_occurrences=kwargs["max_occurrences"],
+        max_total_occurrences=kwargs["max_total_occurrences"],
         assume_timezone=kwargs["assume_timezone"] and check_zone(kwargs["assume_timezone"]),
     )
     window = window_from(kwargs["first"], kwargs["until"], kwargs["years"])

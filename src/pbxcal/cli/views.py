@@ -48,7 +48,7 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
             raise BadInputError(f"--year {shown}: must lie within {FIRST_YEAR + 1}-{LAST_YEAR - 1}")
         # Rules are read over a few years around the one shown, so yearly rules show as rules.
         flags = {**kwargs, "first": None, "until": None, "years": f"{shown - 1}-{shown + 2}",
-                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000}
+                 "max_bytes": 50 * 1024 * 1024, "max_occurrences": 200_000, "max_total_occurrences": 10_000_000}
         options = options_from(flags)
         token = ROWS.set(options.holiday_rows)
         try:

@@ -18,7 +18,8 @@ class ReadOptions:
     language: str | None = None
     observed: bool = True
     max_bytes: int = 50 * 1024 * 1024
-    max_occurrences: int = 200_000
+    max_occurrences: int = 200_000  # per event: stops a runaway rule (FREQ=MINUTELY for years)
+    max_total_occurrences: int = 10_000_000  # all events together, estimated before anything is expanded
     assume_timezone: str | None = None
 
 

@@ -288,7 +288,9 @@ def estimate_occurrences(event: icalendar.Event, until: datetime) -> int:
     rules = event.get("RRULE")
     rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
     start = _comparable(event.start)
-    total = 0
+    dates = event.get("RDATE")
+    total = 1 + sum(len(d.dts) for d in (dates if isinstance(dates, list) else [dates] if dates is not None else [])
+                    if hasattr(d, "dts"))
     for rule in rules:
         freq = str((rule.get("FREQ") or ["YEARLY"])[0]).upper()
         period = PERIOD_SECONDS.get(freq, 1) * max(1, int(str((rule.get("INTERVAL") or [1])[0]) or 1))
@@ -305,14 +307,22 @@ def estimate_occurrences(event: icalendar.Event, until: datetime) -> int:
     return total
 
 
-def _check_budget(spec: str, calendars: list[icalendar.Calendar], until: datetime, limit: int) -> None:
+def _check_budget(spec: str, calendars: list[icalendar.Calendar], until: datetime, options: ReadOptions) -> None:
+    """Both limits, from estimates, before anything is expanded: per event (a runaway rule) and in total."""
+    total = 0
     for calendar in calendars:
         for event in calendar.walk("VEVENT"):
             estimate = estimate_occurrences(event, until)
-            if estimate > limit:
+            if estimate > options.max_occurrences:
                 raise LimitExceededError(
                     f"event {str(event.get('SUMMARY', event.get('UID')))!r} repeats about {estimate} times up to the "
-                    f"window's end (limit {limit}); narrow the window or raise --max-occurrences", path=spec)
+                    f"window's end (limit {options.max_occurrences}); narrow the window or raise --max-occurrences",
+                    path=spec)
+            total += estimate
+    if total > options.max_total_occurrences:
+        raise LimitExceededError(f"the events repeat about {total} times up to the window's end (limit "
+                                 f"{options.max_total_occurrences}); narrow the window or raise "
+                                 "--max-total-occurrences", path=spec)
 
 
 def _remove(calendar: icalendar.Component, event: icalendar.Component) -> None:
@@ -454,7 +464,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         seen[0] += 1
         if seen[0] > limit:
             raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
-                                     "--max-occurrences", path=spec)
+                                     "--max-total-occurrences", path=spec)
         if uid in cancelled and str(occurrence.as_component(False).get("STATUS", "")).upper() == "CANCELLED":
             continue
         item = items.get(uid)
@@ -540,24 +550,24 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         open_uids = {key for key, item in items.items() if item.open_ended}
         seen = [0]
         cancelled = _cancelled_uids(chosen)
-        _check_budget(spec, chosen, until + (LOOKAHEAD if open_uids else timedelta()), options.max_occurrences)
+        _check_budget(spec, chosen, until + (LOOKAHEAD if open_uids else timedelta()), options)
+        limit = options.max_total_occurrences  # a backstop only: the estimates above bound what is expanded
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for calendar in chosen:
                 reading = Reading(calendar)
                 plain, rest = split_plain(calendar)
-                _collect(spec, _plain_between(plain, first, until), items, reading, clock, options.max_occurrences,
-                         seen, cancelled)
+                _collect(spec, _plain_between(plain, first, until), items, reading, clock, limit, seen, cancelled)
                 series = _series(rest, items)
                 found = _occurrences(series, items, first, until)
-                _collect(spec, found, items, reading, clock, options.max_occurrences, seen, cancelled)
+                _collect(spec, found, items, reading, clock, limit, seen, cancelled)
                 events: dict[str, list[icalendar.Event]] = {}
                 for event in rest.walk("VEVENT"):
                     if str(event.get("UID")) in open_uids:
                         events.setdefault(str(event.get("UID")), []).append(event)
                 if events:
                     later = _occurrences(series, items, until, until + LOOKAHEAD, set(events))
-                    _collect(spec, later, items, reading, clock, options.max_occurrences, seen, cancelled)
+                    _collect(spec, later, items, reading, clock, limit, seen, cancelled)
                     for uid, mine in events.items():
                         items[uid].later = _later(spec, uid, series, reading, clock, options.max_occurrences, mine)
         opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
