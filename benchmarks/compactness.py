@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pbxcal import Options, Window, convert
-from pbxcal.targets import get_target
+from pbxcal.platforms import get_target
 
 COUNTRIES = ("US", "GB", "DE", "FR", "CA", "AU", "JP", "BR", "IN", "RU")
 SAMPLES = Path(__file__).parent.parent / "samples"

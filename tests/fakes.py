@@ -17,10 +17,10 @@ from urllib.parse import parse_qs
 
 import vendor_schema
 
-from pbxcal import holiday_api
 from pbxcal.model import Window
-from pbxcal.targets import netsapiens as ns
-from pbxcal.targets import telphin as tp
+from pbxcal.platforms.netsapiens import holiday_api
+from pbxcal.platforms.netsapiens import target as ns
+from pbxcal.platforms.telphin import target as tp
 
 # Secrets with the characters servers escape when they echo them: slashes, quotes, spaces.
 NS_SECRETS = {"client_id": "ns-client", "client_secret": "ns-secret/value+1", "username": "admin@example.com",

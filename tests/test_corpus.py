@@ -16,9 +16,9 @@ from conftest import DATA, reference_spans
 from pbxcal.cli import main
 from pbxcal.errors import PbxcalError
 from pbxcal.model import Window
+from pbxcal.platforms import get_target
 from pbxcal.readers import ReadOptions, ics
 from pbxcal.readers.ics import decode, open_source
-from pbxcal.targets import get_target
 
 SHARED = Path(__file__).parent.parent.parent / "shared" / "corpus" / "ics"
 FILES = sorted(DATA.glob("corpus/*.ics")) + (sorted(SHARED.rglob("*.ics")) if SHARED.is_dir() else [])

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pbxcal import holiday_api
-from pbxcal.clients import netsapiens as ns_client
-from pbxcal.targets import TARGETS
-from pbxcal.targets import ics as ics_target
-from pbxcal.targets import netsapiens as ns
-from pbxcal.targets import telphin as tp
+from pbxcal.platforms import PLATFORMS
+from pbxcal.platforms.ics import target as ics_target
+from pbxcal.platforms.netsapiens import client as ns_client
+from pbxcal.platforms.netsapiens import holiday_api
+from pbxcal.platforms.netsapiens import target as ns
+from pbxcal.platforms.telphin import target as tp
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -44,8 +44,8 @@ def test_telphin_weekday_numbering_is_documented():
 
 def test_every_target_has_a_page_and_the_index_links_every_page():
     index = page("README.md")
-    for module in set(TARGETS.values()):
-        assert (DOCS / f"{module.rsplit('.', 1)[1]}.md").exists(), module
+    for entry in PLATFORMS:
+        assert (DOCS / f"{entry.name}.md").exists(), entry.name
     for doc in DOCS.glob("*.md"):
         assert doc.name == "README.md" or f"({doc.name})" in index
 

@@ -7,9 +7,9 @@ import pytest
 
 from pbxcal import Options, Window, convert
 from pbxcal.errors import BadInputError
+from pbxcal.platforms import get_target
 from pbxcal.readers import ReadOptions
 from pbxcal.spans import Span, merge
-from pbxcal.targets import get_target
 
 CASES = [("US", None), ("US", "CA"), ("GB", "ENG"), ("DE", "BY"), ("JP", None), ("IN", None), ("FR", None),
          ("AU", "NSW"), ("BR", None), ("RU", None), ("CA", "ON")]

@@ -13,8 +13,8 @@ from conftest import DATA, SAMPLES
 from pbxcal.cli import main
 from pbxcal.describe import describe
 from pbxcal.model import By, Freq, Rule, Series
-from pbxcal.targets import netsapiens as ns
-from pbxcal.targets import telphin as tp
+from pbxcal.platforms.netsapiens import target as ns
+from pbxcal.platforms.telphin import target as tp
 
 SNAPSHOTS = DATA / "snapshots"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -1,6 +1,8 @@
-"""The project's own promises: every target is registered and complete, CI runs the README's command, ruff is clean."""
+"""The project's own promises: every platform is one registered, complete package, CI runs the README's command,
+ruff is clean."""
 
 import importlib
+import importlib.util
 import pkgutil
 import shutil
 import subprocess
@@ -9,21 +11,26 @@ from pathlib import Path
 
 import pytest
 
-import pbxcal.targets
+import pbxcal.platforms
 from pbxcal.errors import UnknownTargetError
-from pbxcal.targets import TARGETS, get_target
+from pbxcal.platforms import CLIENT_NAMES, CLIENTS, PLATFORMS, TARGET_NAMES, TARGETS, get_client, get_target
 
 ROOT = Path(__file__).parent.parent
-TARGET_API = ("NAME", "CLOCK", "HAS_ZONE", "detect", "candidates", "once", "finish", "body", "entries", "read", "spans",
-              "zone_of", "describe", "remark")
 
 
-def test_every_target_module_is_registered_and_exposes_the_same_names():
-    modules = {f"pbxcal.targets.{m.name}" for m in pkgutil.iter_modules(pbxcal.targets.__path__)}
-    assert modules == set(TARGETS.values())
-    for module in modules:
-        target = importlib.import_module(module)
-        assert all(hasattr(target, name) for name in TARGET_API), module
+def test_every_platform_package_is_registered_and_exposes_the_same_names():
+    packages = {m.name for m in pkgutil.iter_modules(pbxcal.platforms.__path__) if m.ispkg}
+    assert packages == {p.name for p in PLATFORMS}
+    assert set(TARGETS.values()) == {f"pbxcal.platforms.{name}.target" for name in packages}
+    for entry in PLATFORMS:
+        target = get_target(entry.name)
+        assert all(hasattr(target, name) for name in (*TARGET_NAMES, "remark")), entry.name
+        assert entry.name == target.NAME
+        if entry.has_client:
+            client = get_client(entry.name)
+            assert all(hasattr(client, name) for name in CLIENT_NAMES), entry.name
+        assert (importlib.util.find_spec(f"{entry.package}.client") is not None) == entry.has_client
+    assert set(CLIENTS) == {p.name for p in PLATFORMS if p.has_client}
 
 
 def test_unknown_target_suggests_a_name():

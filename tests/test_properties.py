@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import reference_spans
 from pbxcal import Options, Window, convert
-from pbxcal.targets import get_target
+from pbxcal.platforms import get_target
 
 WINDOW = Window(date(2026, 1, 1), date(2028, 1, 1))
 ZONES = ["Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata"]

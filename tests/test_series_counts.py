@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 from pbxcal import Options, Window, convert
-from pbxcal.targets import get_target
+from pbxcal.platforms import get_target
 
 SERIES = DATA / "series"
 ZONE = "America/New_York"

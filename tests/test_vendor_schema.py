@@ -30,10 +30,10 @@ from vendor_schema import (
     values,
 )
 
-from pbxcal import holiday_api
 from pbxcal.cli import main
 from pbxcal.model import Freq
-from pbxcal.targets import netsapiens as ns
+from pbxcal.platforms.netsapiens import holiday_api
+from pbxcal.platforms.netsapiens import target as ns
 
 Body = dict[str, Any]
 ROOT = Path(__file__).parents[1]

@@ -9,13 +9,13 @@ from types import ModuleType
 from typing import Any
 
 from .errors import BadInputError, LimitExceededError, VerificationError
-from .holiday_api import ROWS, HolidayRows
 from .model import Freq, Rule, Schedule, Series, Window
 from .normalize import build_schedule
+from .platforms import detect_target, get_target
+from .platforms.netsapiens.holiday_api import ROWS, HolidayRows
 from .readers import ReadOptions, open_source
 from .report import Report
 from .spans import Span, subtract
-from .targets import detect_target, get_target
 from .zones import check_zone
 
 MAX_DIFFERENCES_SHOWN = 10

@@ -6,8 +6,8 @@ import pytest
 
 from pbxcal.errors import AmbiguousBodyError, BadInputError
 from pbxcal.model import By, Freq, Rule, Series, Window
+from pbxcal.platforms.netsapiens import target as ns
 from pbxcal.spans import Span
-from pbxcal.targets import netsapiens as ns
 
 W = Window(date(2026, 1, 1), date(2029, 1, 1))
 

@@ -6,8 +6,8 @@ import pytest
 
 from pbxcal.errors import BadInputError
 from pbxcal.model import By, Freq, Rule, Series, Window
+from pbxcal.platforms.telphin import target as tp
 from pbxcal.spans import Span
-from pbxcal.targets import telphin as tp
 
 W = Window(date(2026, 1, 1), date(2029, 1, 1))
 

@@ -167,8 +167,8 @@ def load_body_file(path: str, max_bytes: int) -> Any:
 
 def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
     """The library's options from the shared command-line options."""
-    from ..holiday_api import load_rows
     from ..pipeline import Options
+    from ..platforms.netsapiens.holiday_api import load_rows
     from ..readers import ReadOptions
     from ..zones import check_zone
     read = ReadOptions(

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_STRICT, BadInputError
-from ..targets import TARGETS
+from ..platforms import TARGETS
 from . import main
 from .common import Progress, heading, options_from, plural, run_action, say, window_options, write_output
 

@@ -11,9 +11,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from ..clients import get_client
 from ..errors import BadInputError
-from ..targets import detect_target, get_target
+from ..platforms import detect_target, get_client, get_target
 from ..upload import download, load_backup, restore, upload
 from . import main
 from .common import load_body_file, run_action, run_secrets, say, window_from, write_output
@@ -45,7 +44,7 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: d
              ) -> Any:
     """A client for the platform, its server, credentials and the body to send checked (exit 2) before the first
     request."""
-    from ..clients.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
+    from ..platforms.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
 
     if not kwargs.get("server"):
         raise BadInputError("--server is required (the platform's API host, e.g. https://pbx.example.com)")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BadInputError
-from ..targets import detect_target, get_target
+from ..platforms import detect_target, get_target
 from . import main
 from .common import FIRST_YEAR, LAST_YEAR, load_body_file, options_from, run_action, say, source_options
 
@@ -40,7 +40,7 @@ def preview_command(inputs: tuple[str, ...], year: int | None, colour: bool | No
     """
 
     def action() -> int:
-        from ..holiday_api import ROWS
+        from ..platforms.netsapiens.holiday_api import ROWS
         from ..preview import year_view
 
         shown = year or date.today().year

@@ -14,8 +14,8 @@ from typing import Any
 from ..errors import BadInputError
 from ..model import Item, Window
 from ..normalize import LOOKAHEAD
+from ..platforms import detect_target
 from ..spans import Span
-from ..targets import detect_target
 from ..wallclock import WallClock
 from ..zones import check_zone
 from . import Opened, ReadOptions

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .errors import AmbiguousBodyError, BadInputError
-from .files import load_json
-from .model import Freq, Series, Window
-from .spans import Span
+from ...errors import AmbiguousBodyError, BadInputError
+from ...files import load_json
+from ...model import Freq, Series, Window
+from ...spans import Span
 
 ARRAY = "timeframe-holiday-array"
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from ..describe import ORDINALS
-from ..errors import BadInputError
-from ..infer import Capabilities
-from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
-from ..normalize import Clock
-from ..spans import DAY, Span, clip, merge
+from ...describe import ORDINALS
+from ...errors import BadInputError
+from ...infer import Capabilities
+from ...model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
+from ...normalize import Clock
+from ...spans import DAY, Span, clip, merge
 
 NAME = "telphin"
 CLOCK = Clock(resolution=1, end_of_day=SECONDS_PER_DAY - 1)

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from ..errors import BadInputError
-from ..infer import Capabilities
-from ..model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, midnight
-from ..normalize import Clock
-from ..spans import Span, clip
+from ...errors import BadInputError
+from ...infer import Capabilities
+from ...model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, midnight
+from ...normalize import Clock
+from ...spans import Span, clip
 
 NAME = "ics"
 CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True)  # RRULE: any INTERVAL, BYDAY=5FR

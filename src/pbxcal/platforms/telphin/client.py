@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import BadInputError
-from ..targets import telphin as target
-from .http import Answer, ConnectOptions
-from .remote import Remote as BaseRemote
+from ...errors import BadInputError
+from ..http import Answer, ConnectOptions
+from ..remote import Remote as BaseRemote
+from . import target
 
 API_PREFIX = "/api/ver1.0"
 

@@ -7,11 +7,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from .. import holiday_api
-from ..describe import describe as describe_series
-from ..errors import AmbiguousBodyError, BadInputError
-from ..infer import Capabilities
-from ..model import (
+from ...describe import describe as describe_series
+from ...errors import AmbiguousBodyError, BadInputError
+from ...infer import Capabilities
+from ...model import (
     SECONDS_PER_DAY,
     By,
     Freq,
@@ -23,8 +22,9 @@ from ..model import (
     midnight,
     nth_of_month,
 )
-from ..normalize import Clock
-from ..spans import DAY, Span, merge
+from ...normalize import Clock
+from ...spans import DAY, Span, merge
+from . import holiday_api
 
 NAME = "netsapiens"
 CLOCK = Clock(resolution=60, end_of_day=23 * 3600 + 59 * 60)

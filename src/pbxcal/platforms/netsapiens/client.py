@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import holiday_api
-from ..errors import BadInputError
-from ..targets import netsapiens as target
-from .http import Answer, ConnectOptions, expect
-from .remote import Remote as BaseRemote
+from ...errors import BadInputError
+from ..http import Answer, ConnectOptions, expect
+from ..remote import Remote as BaseRemote
+from . import holiday_api, target
 
 OAUTH_VARIABLES = ("NS_CLIENT_ID", "NS_CLIENT_SECRET", "NS_USERNAME", "NS_PASSWORD")
 KIND_FIELD = "timeframe-type"
