@@ -236,3 +236,13 @@ def test_occurrence_limits_are_checked_before_anything_is_expanded(tmp_path, mon
     assert expanded == []
     fine = run("convert", many, "--to", "netsapiens", *YEARS)
     assert fine.exit_code == 0 and expanded
+
+
+def test_holiday_data_the_package_lacks_in_the_window_is_a_warning_and_strict_exits_3(tmp_path):
+    report = tmp_path / "report.json"
+    beyond = run("convert", "holidays:IN", "--years", "2036-2037", "--to", "netsapiens", "--strict",
+                 "--report", report)
+    assert beyond.exit_code == 3 and "warning: holidays:IN:" in beyond.stderr
+    assert json.loads(report.read_text())["incomplete"]
+    inside = run("convert", "holidays:IN", "--years", "2026-2027", "--to", "netsapiens", "--strict")
+    assert inside.exit_code == 0 and "warning: holidays:IN" not in inside.stderr

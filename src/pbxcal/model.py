@@ -207,7 +207,7 @@ class Schedule:
     window: Window
     items: list[Item]
     series: list[Series] = field(default_factory=list)
-
+    incomplete: list[str] = field(default_factory=list)  # what a source lacks inside the window
     def active(self) -> list[Span]:
         """The union of the items' spans inside the window: the ground truth a body must reproduce."""
         return clip((s for item in self.items for s in item.spans), self.window.span)

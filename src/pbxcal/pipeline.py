@@ -69,6 +69,9 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
     name = options.name or next((s.name for s in opened if s.name), "Schedule")
     schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended,
                               getattr(target, "CAPABILITIES", None))
+    schedule.incomplete = [m for source in opened for m in getattr(source, "incomplete", [])]
+    messages += [f"warning: {gap} (the window's holidays there are missing from the body)"
+                 for gap in schedule.incomplete]
     return schedule, messages
 
 
@@ -175,7 +178,7 @@ def convert(sources: list[str], target_name: str, options: Options) -> Conversio
 
 def _convert(sources: list[str], target: ModuleType, options: Options) -> Conversion:
     schedule, messages = load(sources, target, options)
-    report = Report(schedule.items, schedule.window, schedule.zone)
+    report = Report(schedule.items, schedule.window, schedule.zone, schedule.incomplete)
     entries = write(schedule, target, report, options.progress, options.max_entries)
     _limit(len(entries), options.max_entries)
     body = target.body(entries, schedule.name, schedule.zone)

@@ -52,13 +52,15 @@ class Outcome:
 class Report:
     """Collects outcomes by item key; writers call native(), one_off() and expanded() per series."""
 
-    def __init__(self, items: list[Item], window: Window | None = None, zone: str | None = None) -> None:
+    def __init__(self, items: list[Item], window: Window | None = None, zone: str | None = None,
+                 incomplete: list[str] | None = None) -> None:
         self.outcomes: dict[str, Outcome] = {}
         for item in items:
             self.outcomes.setdefault(item.key, Outcome(item))
         self.messages: list[str] = []
         self.window = window
         self.zone = zone
+        self.incomplete = incomplete or []
 
     def _for(self, series: Series) -> list[Outcome]:
         return [self.outcomes[key] for key in sorted(series.keys) if key in self.outcomes]
@@ -92,7 +94,8 @@ class Report:
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
         window = {"from": self.window.first.isoformat(), "until": self.window.until.isoformat(),
                   "until_is": "exclusive"} if self.window else None
-        return {"version": REPORT_VERSION, "window": window, "timezone": self.zone, "summary": counts,
+        return {"version": REPORT_VERSION, "window": window, "timezone": self.zone, "incomplete": self.incomplete,
+                "summary": counts,
                 "items": [o.as_json() for o in self.outcomes.values()]}
 
     def outside(self) -> int:

@@ -71,9 +71,10 @@ def convert_command(sources: tuple[str, ...], target: str, output: str | None, r
         elif result.last_day:
             say(f"the body is active on no day after {result.last_day}: convert again before then if the "
                 "sources go on")
-        if strict and (result.report.lossy or count == 0):
+        if strict and (result.report.lossy or count == 0 or result.report.incomplete):
             lossy = len(result.report.lossy)
             say("--strict: exit 3: " + ("the body is empty" if count == 0 else
+                                        "a source lacks data in the window" if not lossy else
                                         f"{plural(lossy, 'item')} approximated, skipped or with occurrences "
                                         "dropped (above, and in --report)"))
             return EXIT_STRICT

@@ -50,6 +50,7 @@ class Opened:
     expand: Callable[[str | None, Window], list[Item]]
     messages: list[str] = field(default_factory=list)
     hint: Callable[[Window], str | None] | None = None
+    incomplete: list[str] = field(default_factory=list)  # what the source lacks inside the window (--strict: 3)
 
     def zone_in(self, window: Window) -> str | None:
         return self.hint(window) if self.hint else self.zone

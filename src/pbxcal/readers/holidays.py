@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import holidays
 from holidays.registry import COUNTRIES
@@ -78,24 +78,25 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     language = _language(entity, options.language)
     label = f"{PREFIX}{country}" + (f"-{subdiv}" if subdiv else "")
 
-    def holidays_in(years: range) -> holidays.HolidayBase:
+    def holidays_in(years: range) -> tuple[holidays.HolidayBase, list[str]]:
+        """The package's holidays for these years, and what it warned about them (dates it does not have)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             found = holidays.country_holidays(country, subdiv=subdiv, years=years, observed=options.observed,
                                               categories=categories, language=language)
             found.get(date(years.start, 1, 1))
-        opened.messages.extend(f"{label}: {w.message}" for w in caught if issubclass(w.category, UserWarning)
-                               and f"{label}: {w.message}" not in opened.messages)
-        return found
+        return found, [f"{label}: {w.message}" for w in caught if issubclass(w.category, UserWarning)]
 
     def expand(zone: str | None, window: Window) -> list[Item]:
-        found = holidays_in(range(window.first.year, window.until.year + 2))
+        _, missing = holidays_in(range(window.first.year, (window.until - timedelta(days=1)).year + 1))
+        opened.incomplete.extend(m for m in dict.fromkeys(missing) if m not in opened.incomplete)
+        found, _ = holidays_in(range(window.first.year, window.until.year + 2))
         memo: dict[tuple[date, date], dict[str, list[Span]]] = {}
 
         def later_of(group: str) -> Callable[[date, date], list[Span] | None]:
             def later(first: date, until: date) -> list[Span]:
                 if (first, until) not in memo:
-                    ahead = holidays_in(range(first.year, until.year + 1))
+                    ahead, _ = holidays_in(range(first.year, until.year + 1))
                     by_group: dict[str, list[Span]] = {}
                     for day in sorted(d for d in ahead if first <= d < until):
                         for name in ahead.get_list(day):
