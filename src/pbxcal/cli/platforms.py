@@ -12,7 +12,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import BadInputError
-from ..platforms import detect_target, get_client, get_target
+from ..platforms import CLIENTS, detect_target, get_client, get_target
 from ..upload import download, load_backup, restore, upload
 from . import main
 from .common import load_body_file, run_action, run_secrets, say, window_from, write_output
@@ -87,7 +87,7 @@ def _normal(key: str, value: Any) -> Any:
 
 @main.command("upload")
 @click.argument("body_path", metavar="BODY.json", required=False)
-@click.option("--to", "target", type=click.Choice(["netsapiens", "telphin"]),
+@click.option("--to", "target", type=click.Choice(CLIENTS),
               help="The platform (default: told by the body's shape, or the backup's).")
 @remote_options
 @click.option("--restore", "backup", metavar="BACKUP.json", help="Put a backed-up object back instead.")
@@ -146,7 +146,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
 
 
 @main.command("download")
-@click.option("--platform", "target", required=True, type=click.Choice(["netsapiens", "telphin"]),
+@click.option("--platform", "target", required=True, type=click.Choice(CLIENTS),
               help="The platform to read from.")
 @remote_options
 @click.option("--name", help="The timeframe / interval name (default: all of them, as a list).")
