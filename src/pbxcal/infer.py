@@ -137,6 +137,9 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
     i = 0
     while i < len(matches) - 1:
         gap = matches[i + 1][0] - matches[i][0]
+        if gap > kind.max_interval and (i > 0 or len(matches) < total) and steady:
+            i += 1  # a long interval must hold every date, so it starts at the first: nothing to extend here
+            continue
         if steady:  # no holes: only the gap itself can be the interval
             j, interval = (_steady_extent(matches, i, gap), gap) if cap is None or gap <= cap else (i, 1)
         else:  # holes (no 31st in April) make a step of two periods look like six; keep the one that runs longest
