@@ -246,3 +246,17 @@ def test_holiday_data_the_package_lacks_in_the_window_is_a_warning_and_strict_ex
     assert json.loads(report.read_text())["incomplete"]
     inside = run("convert", "holidays:IN", "--years", "2026-2027", "--to", "netsapiens", "--strict")
     assert inside.exit_code == 0 and "warning: holidays:IN" not in inside.stderr
+
+
+def test_an_ics_converted_again_keeps_its_uids_so_a_reimport_updates_instead_of_doubling(monkeypatch):
+    import pbxcal.platforms.ics.target as ics_target
+
+    def uids(text: str) -> list[str]:
+        return sorted(line for line in text.splitlines() if line.startswith("UID:"))
+
+    first = run("convert", SAMPLES / "outlook-closures.ics", "--to", "ics", *YEARS).stdout
+    later = ics_target.datetime(2031, 5, 6, 7, 8, 9, tzinfo=ics_target.UTC)  # a run at another moment
+    monkeypatch.setattr(ics_target, "_now", lambda: later)
+    second = run("convert", SAMPLES / "outlook-closures.ics", "--to", "ics", *YEARS).stdout
+    assert "DTSTAMP:20310506T070809Z" in second and "DTSTAMP:20310506T070809Z" not in first
+    assert uids(first) == uids(second) and len(set(uids(first))) == len(uids(first)) > 1

@@ -107,16 +107,26 @@ def finish(entries: list[icalendar.Event]) -> list[icalendar.Event]:
     return entries
 
 
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def body(entries: list[icalendar.Event], name: str, zone: str | None) -> str:
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("X-WR-CALNAME", name)
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = _now()
+    seen: dict[str, int] = {}
     for entry in entries:
+        # The same calendar converted again gets the same UIDs, so a re-import updates events instead of doubling
+        # them: the UID comes from the calendar's name and the event's content (not DTSTAMP), and its rank among
+        # equal events.
+        content = f"{name}\n{entry.to_ical().decode()}"
+        seen[content] = seen.get(content, 0) + 1
+        entry.add("UID", f"{uuid.uuid5(UID_NAMESPACE, f'{content}#{seen[content]}')}@pbxcal")
         entry.add("DTSTAMP", stamp)
-        entry.add("UID", str(uuid.uuid5(UID_NAMESPACE, entry.to_ical().decode())) + "@pbxcal")
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
