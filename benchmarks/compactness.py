@@ -27,6 +27,7 @@ GOALS = {
     "second-monday-quarterly": ((2026, 2027), None, 4),
     "fifth-friday": ((2026, 2027), None, 1),
     "last-day-evening": ((2026, 2027), None, 7),
+    "weekdays-berlin-lunch": ((2026, 2035), None, 45),
 }
 
 

@@ -27,6 +27,7 @@ COUNTS = [
     ("second-monday-quarterly", (2026, 2027), None, 1),
     ("fifth-friday", (2026, 2027), None, 1),
     ("last-day-evening", (2026, 2027), None, 7),
+    ("weekdays-berlin-lunch", (2026, 2035), None, 41),  # one weekly block per stretch between the zones' changes
 ]
 
 

@@ -38,6 +38,13 @@ class Capabilities:
 
     intervals: Mapping[Freq, int | None]
     fifth_weekday: bool = False
+    weekdays_in_one: bool = False  # a weekly rule on several weekdays is one entry (Telphin, ics), not one per day
+
+    def cost(self, rule: Rule) -> int:
+        """Entries the rule is expected to take on the target."""
+        if rule.freq is Freq.WEEKLY and not self.weekdays_in_one:
+            return len(rule.weekdays)
+        return 1
 
 
 @dataclass(frozen=True)
@@ -213,8 +220,37 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
     alone = single_rule(ordered, capabilities)
     if alone is not None:
         return [alone]
-    return (merge_weekly(_widest_runs_first(ordered, uncovered, capabilities))
-            + [Rule.once(d) for d in sorted(uncovered)])
+    greedy = (merge_weekly(_widest_runs_first(ordered, uncovered, capabilities))
+              + [Rule.once(d) for d in sorted(uncovered)])
+    if capabilities is None:
+        return greedy
+    stretches = _stretches(ordered, capabilities)
+    if stretches is not None and _cost(stretches, capabilities) < _cost(greedy, capabilities):
+        return stretches
+    return greedy
+
+
+STRETCH_GAP = 3  # days: a weekend between two weekdays keeps a stretch going
+
+
+def _stretches(ordered: list[date], capabilities: Capabilities) -> list[Rule] | None:
+    """One rule per stretch of nearby dates (weekdays between two clock changes, say), when every stretch of more
+    than one date is a single rule; None otherwise."""
+    rules: list[Rule] = []
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end == len(ordered) or (ordered[end] - ordered[end - 1]).days > STRETCH_GAP:
+            piece = ordered[start:end]
+            rule = Rule.once(piece[0]) if len(piece) == 1 else single_rule(piece, capabilities)
+            if rule is None:
+                return None
+            rules.append(rule)
+            start = end
+    return rules
+
+
+def _cost(rules: list[Rule], capabilities: Capabilities) -> int:
+    return sum(capabilities.cost(rule) for rule in rules)
 
 
 def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: Capabilities | None) -> list[Rule]:

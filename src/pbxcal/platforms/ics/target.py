@@ -18,7 +18,8 @@ from ...normalize import Clock
 from ...spans import Span, clip
 
 NAME = "ics"
-CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True)  # RRULE: any INTERVAL, BYDAY=5FR
+# RRULE: any INTERVAL, BYDAY=5FR, several weekdays in one BYDAY
+CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True, weekdays_in_one=True)
 CLOCK = Clock(resolution=1, end_of_day=-1)  # iCalendar says any end exactly; no end time means "end of day"
 HAS_ZONE = False
 PRODID = "-//pbxcal//pbxcal//EN"
