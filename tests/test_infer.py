@@ -133,3 +133,17 @@ def test_a_long_interval_is_taken_for_all_of_a_series_not_for_a_coincidence_amon
     assert alone.freq is not Freq.ONCE and alone.occurrences(first, date(2027, 1, 1)) == every_126
     mixed = infer_rules([*every_126, date(2026, 3, 3), date(2026, 7, 21)], open_caps)
     assert all(rule.freq is Freq.ONCE for rule in mixed)  # three Mondays among other closures are no series
+
+
+def test_the_cost_of_a_weekly_rule_is_what_each_target_writes_for_it():
+    from pbxcal.infer import Capabilities
+    from pbxcal.model import Freq
+
+    def weekly(*days: int) -> Rule:
+        return Rule(Freq.WEEKLY, date(2026, 1, 5), By.WEEKDAYS, weekdays=frozenset(days))
+
+    caps = {kind: Capabilities({}, weekdays=kind) for kind in ("each", "ranges", "any")}
+    assert [caps[k].cost(weekly(0, 2, 4)) for k in ("each", "ranges", "any")] == [3, 3, 1]  # Mon, Wed, Fri
+    assert [caps[k].cost(weekly(0, 1, 2, 3, 4)) for k in ("each", "ranges", "any")] == [5, 1, 1]  # Mon-Fri
+    assert caps["ranges"].cost(weekly(5, 6, 0)) == 1  # Sat, Sun, Mon: one range across the week's end
+    assert caps["ranges"].cost(weekly(*range(7))) == 1

@@ -38,13 +38,17 @@ class Capabilities:
 
     intervals: Mapping[Freq, int | None]
     fifth_weekday: bool = False
-    weekdays_in_one: bool = False  # a weekly rule on several weekdays is one entry (Telphin, ics), not one per day
+    # How a weekly rule on several weekdays is written: one entry per weekday ("each", NetSapiens), one per run of
+    # adjacent weekdays, Saturday to Sunday included ("ranges", Telphin's dow ranges), or one in all ("any", RRULE).
+    weekdays: str = "each"
 
     def cost(self, rule: Rule) -> int:
         """Entries the rule is expected to take on the target."""
-        if rule.freq is Freq.WEEKLY and not self.weekdays_in_one:
-            return len(rule.weekdays)
-        return 1
+        if rule.freq is not Freq.WEEKLY or self.weekdays == "any":
+            return 1
+        if self.weekdays == "each" or len(rule.weekdays) == 7:
+            return len(rule.weekdays) if self.weekdays == "each" else 1
+        return sum((day - 1) % 7 not in rule.weekdays for day in rule.weekdays)  # the first day of each run
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ...spans import Span, clip
 
 NAME = "ics"
 # RRULE: any INTERVAL, BYDAY=5FR, several weekdays in one BYDAY
-CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True, weekdays_in_one=True)
+CAPABILITIES = Capabilities(dict.fromkeys(Freq), fifth_weekday=True, weekdays="any")
 CLOCK = Clock(resolution=1, end_of_day=-1)  # iCalendar says any end exactly; no end time means "end of day"
 HAS_ZONE = False
 PRODID = "-//pbxcal//pbxcal//EN"

@@ -31,7 +31,7 @@ BLOCK_HORIZON = date(2300, 1, 1)
 # What it writes exactly: scheduled-day cycles of any length for every N days or weeks; calendar fields for every
 # month and every year, including the fifth weekday of a month (that weekday on days 29-31).
 CAPABILITIES = Capabilities({Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: 1, Freq.YEARLY: 1},
-                            fifth_weekday=True, weekdays_in_one=True)
+                            fifth_weekday=True, weekdays="ranges")
 
 
 def detect(body: object) -> bool:
