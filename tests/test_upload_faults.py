@@ -401,6 +401,7 @@ def test_a_body_that_cannot_be_sent_is_refused_before_any_request(tmp_path, bad)
     with FakeServer(NetSapiensApi()) as fake:
         result = run("upload", path, "--server", fake.url, "--to", "netsapiens", env=NS_OAUTH_ENV, fake=fake)
         assert result.exit_code == 2 and fake.state.requests == [], result.stderr
+        assert f"{path}: " in result.stderr  # the message names the body's file
 
 
 def test_custom_and_always_timeframes_round_trip(tmp_path):

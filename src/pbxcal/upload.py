@@ -73,7 +73,7 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path, allow_empty: 
         raise RemoteError(f"replacing {name!r} failed: {error.reason}; {_state(remote, name, body, current)}; "
                           f"{saved}", unknown=error.unknown) from None
     try:
-        after = [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(current)]
+        after = _same_id(remote, name, current)
     except RemoteError as error:
         raise RemoteError(f"the replace of {name!r} was answered with {answer.describe()}, but reading it back "
                           f"failed ({error.reason}); {saved}", unknown=True) from None
@@ -173,10 +173,15 @@ def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any],
     return Outcome("created", name)
 
 
+def _same_id(remote: Any, name: str, previous: dict[str, Any]) -> list[dict[str, Any]]:
+    """The object of this name with the previous one's id, read back now (empty when it is gone)."""
+    return [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(previous)]
+
+
 def _state(remote: Any, name: str, body: dict[str, Any], previous: dict[str, Any]) -> str:
     """What the platform holds now under this name, read back, in words."""
     try:
-        found = [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(previous)]
+        found = _same_id(remote, name, previous)
     except RemoteError as error:
         return f"reading it back failed too ({error.reason}), so the platform may hold either version"
     if not found:

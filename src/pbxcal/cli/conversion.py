@@ -147,7 +147,8 @@ def window_of_report(path: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     if not (isinstance(window, dict) and isinstance(window.get("from"), str) and isinstance(window.get("until"),
                                                                                             str)):
         raise BadInputError("not a pbxcal report with a window (convert --report writes one)", path=path)
-    zone = kwargs["zone"] or report.get("timezone")
+    recorded = report.get("timezone")
+    zone = kwargs["zone"] or (recorded if isinstance(recorded, str) else None)
     return {"first": window["from"], "until": window["until"], "zone": zone}
 
 

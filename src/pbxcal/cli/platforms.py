@@ -40,8 +40,8 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: dict[str, Any] | None = None
-             ) -> Any:
+def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: dict[str, Any] | None = None,
+             body_path: str | None = None) -> Any:
     """A client for the platform, its server, credentials and the body to send checked (exit 2) before the first
     request."""
     from ..platforms.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
@@ -56,9 +56,12 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: d
     remote = get_client(target).connect(options)
     remote.check()
     if body is not None:
-        if not remote.name_of(body):
-            raise BadInputError(f"the body has no name ({remote.NAME_FIELD}) to find it by")
-        remote.check_body(body)
+        try:
+            if not remote.name_of(body):
+                raise BadInputError(f"the body has no name ({remote.NAME_FIELD}) to find it by")
+            remote.check_body(body)
+        except BadInputError as problem:
+            raise BadInputError(problem.reason, path=body_path) from None
     remote.authenticate()  # a dry run still reads, to tell create from replace from unchanged
     return remote
 
@@ -122,7 +125,8 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             if target and target != name:
                 raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {target}",
                                     path=backup)
-            remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"])
+            remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"],
+                              backup)
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
@@ -130,12 +134,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             if module is None:
                 raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to",
                                     path=body_path)
-            try:
-                remote = _connect(module.NAME, kwargs, dry_run, body)
-            except BadInputError as problem:
-                if problem.path is None and "body" in problem.reason:
-                    problem.path = body_path
-                raise
+            remote = _connect(module.NAME, kwargs, dry_run, body, body_path)
             outcome = upload(remote, body, Path(backup_dir), allow_empty)
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
         if outcome.backup:

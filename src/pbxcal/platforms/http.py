@@ -66,6 +66,8 @@ def _shape(data: Any) -> str:
 
 def check_server(server: str) -> str:
     """The --server URL without a trailing slash: http(s), a host, no credentials, no query; exit 2 otherwise."""
+    if not isinstance(server, str):
+        raise BadInputError("--server must be a URL (a backup's location holds no server)")
     try:
         parts = urlsplit(server)
         parts.port  # noqa: B018 -- raises on a bad port
