@@ -24,6 +24,7 @@ GOALS = {
     "every-18-months": ((2026, 2035), 1, None),
     "every-2-years": ((2026, 2035), 1, None),
     "last-friday-every-2-months": ((2026, 2027), None, 6),
+    "last-friday-monthly": ((2026, 2027), 1, 13),  # Telphin: 11 months + each year's February
     "second-monday-quarterly": ((2026, 2027), None, 4),
     "fifth-friday": ((2026, 2027), None, 1),
     "last-day-evening": ((2026, 2027), None, 7),

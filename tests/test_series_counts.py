@@ -2,7 +2,7 @@
 against recurring_ical_events' expansion of the calendar, and its entry count is pinned where it reached the
 native form. Calendars: tests/data/series (written for these tests; see SOURCES.md)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -24,7 +24,8 @@ COUNTS = [
     ("every-18-months", (2026, 2035), 1, None),
     ("every-2-years", (2026, 2035), 1, None),
     ("last-friday-every-2-months", (2026, 2027), None, 6),
-    ("second-monday-quarterly", (2026, 2027), None, 1),
+    ("last-friday-monthly", (2026, 2027), 1, 13),  # Telphin: month + Friday + last 7 days, 11 months; February per year
+    ("second-monday-quarterly", (2026, 2027), None, 4),  # not the 91-day cycle that fits 2026-2029 only
     ("fifth-friday", (2026, 2027), None, 1),
     ("last-day-evening", (2026, 2027), None, 7),
     ("weekdays-berlin-lunch", (2026, 2035), None, 41),  # one weekly block per stretch between the zones' changes
@@ -107,3 +108,65 @@ def test_generated_intervals_and_ordinals_are_exact_on_every_target(tmp_path, ca
                   module.spans(module.entries(result.body), window)
                   for k in range((span.end - span.start).days or 1)}
         assert active == expected_days, (rule, target)
+
+
+def _body_days(target: str, body, window: Window) -> set[date]:
+    module = get_target(target)
+    return {span.start.date() + timedelta(days=k) for span in module.spans(module.entries(body), window)
+            for k in range((span.end - span.start).days or 1)}
+
+
+def test_a_quarterly_ordinal_stays_right_after_the_window():
+    """2nd Monday of Jan/Apr/Jul/Oct: every 91 days over 2026-2029, but not in 2030 (14 Jan, then 15 Apr is the
+    3rd Monday); the body takes the calendar form, so it keeps matching the source after the window."""
+    path = SERIES / "second-monday-quarterly.ics"
+    window, after = Window(date(2026, 1, 1), date(2028, 1, 1)), Window(date(2028, 1, 1), date(2040, 1, 1))
+    for target in ("netsapiens", "telphin"):
+        result = convert([str(path)], target, Options(window, zone=ZONE))
+        assert _body_days(target, result.body, after) == _days(path, after), target
+
+
+@st.composite
+def month_set_calendars(draw) -> tuple[str, str]:
+    """An open-ended all-day event on the n-th (or last) weekday of a set of months, or every N months on it."""
+    months = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=6)))
+    nth = draw(st.sampled_from([1, 2, 3, 4, -1]))
+    weekday = draw(st.sampled_from(WEEKDAYS))
+    if draw(st.booleans()):
+        rule = f"FREQ=YEARLY;BYMONTH={','.join(map(str, months))};BYDAY={nth}{weekday}"
+    else:
+        rule = f"FREQ=MONTHLY;INTERVAL={draw(st.integers(2, 6))};BYDAY={nth}{weekday}"
+    start = date(2026, months[0], 1)
+    text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pbxcal tests//EN", "BEGIN:VEVENT",
+                        "UID:month-set@pbxcal.test", "DTSTAMP:20260101T000000Z", f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+                        f"RRULE:{rule}", "SUMMARY:Generated", "END:VEVENT", "END:VCALENDAR", ""])
+    return text, rule
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(month_set_calendars())
+def test_month_sets_are_exact_and_never_wrong_after_the_window(tmp_path, calendar):
+    """In the window the body is the source (recurring_ical_events); after it, whatever the body still says is
+    what the source says (a rule that fits the window by coincidence must end with it, or not be chosen)."""
+    text, rule = calendar
+    path = tmp_path / "generated.ics"
+    path.write_text(text, newline="")
+    window, after = Window(date(2026, 1, 1), date(2028, 1, 1)), Window(date(2028, 1, 1), date(2045, 1, 1))
+    for target in ("netsapiens", "telphin"):
+        result = convert([str(path)], target, Options(window, zone=ZONE))
+        assert _body_days(target, result.body, window) == _days(path, window), (rule, target)
+        assert _body_days(target, result.body, after) <= _days(path, after), (rule, target)
+
+
+def test_a_native_form_with_more_entries_than_dates_gives_way_to_the_dates(tmp_path):
+    """Three last Fridays: Telphin's every-month form takes 12 conditions, its dates three."""
+    text = (SERIES / "last-friday-monthly.ics").read_text().replace("BYDAY=-1FR", "BYDAY=-1FR;COUNT=3")
+    path = tmp_path / "three.ics"
+    path.write_text(text)
+    window = Window(date(2026, 1, 1), date(2028, 1, 1))
+    result = convert([str(path)], "telphin", Options(window, zone=ZONE))
+    assert len(get_target("telphin").entries(result.body)) == 3
+    assert _body_days("telphin", result.body, window) == _days(path, window) == {
+        date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 27)}
+    [item] = result.report.as_json()["items"]
+    assert "its telphin form takes 12 entries, its dates fewer" in item["reason"]  # 11 months + February 2026

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
@@ -50,6 +50,12 @@ class Capabilities:
             return len(rule.weekdays) if self.weekdays == "each" else 1
         return sum((day - 1) % 7 not in rule.weekdays for day in rule.weekdays)  # the first day of each run
 
+    def usual(self) -> Capabilities:
+        """The same target without cycles longer than a kind usually runs (every 91 days, every 13 weeks)."""
+        usual = {freq: min(cap or USUAL_INTERVALS[freq], USUAL_INTERVALS[freq]) if freq in USUAL_INTERVALS else cap
+                 for freq, cap in self.intervals.items()}
+        return replace(self, intervals=usual)
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -86,6 +92,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(Freq.WEEKLY, By.WEEKDAYS, lambda d: d.weekday(), lambda d: d.toordinal() // 7, _always, 8),
     Kind(Freq.DAILY, By.DATE, lambda d: 0, lambda d: d.toordinal(), _always, 28),
 )
+USUAL_INTERVALS: dict[Freq, int] = {kind.freq: kind.max_interval for kind in KINDS}
 WEEKLY_RANK = next(rank for rank, kind in enumerate(KINDS) if kind.freq is Freq.WEEKLY)
 MAX_HOLES = 4  # periods without the pattern's day that a step may jump (Feb 29 skips 3 years)
 
@@ -102,6 +109,11 @@ class Run:
         kind = KINDS[self.kind_rank]
         weekdays = frozenset({self.dates[0].weekday()}) if kind.freq is Freq.WEEKLY else frozenset()
         return Rule(kind.freq, self.dates[0], kind.by, self.interval, self.dates[-1], weekdays)
+
+
+def is_cycle(rule: Rule) -> bool:
+    """A daily or weekly rule longer than those kinds usually run: fits its dates, may be a calendar coincidence."""
+    return rule.freq in (Freq.DAILY, Freq.WEEKLY) and rule.interval > USUAL_INTERVALS[rule.freq]
 
 
 def _step_fits(kind: Kind, key: Hashable, low: int, high: int, interval: int) -> bool:
@@ -341,4 +353,5 @@ def _join_weekly(first: Rule, second: Rule) -> Rule | None:
     return joined
 
 
-__all__ = ["KINDS", "Capabilities", "Kind", "Run", "infer_rules", "merge_weekly", "single_rule"]
+__all__ = ["KINDS", "USUAL_INTERVALS", "Capabilities", "Kind", "Run", "infer_rules", "is_cycle", "merge_weekly",
+           "single_rule"]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from .infer import Capabilities, infer_rules
+from .infer import Capabilities, infer_rules, is_cycle
 from .model import SECONDS_PER_DAY, Freq, Item, Rule, Schedule, Series, Window, midnight
 from .spans import DAY, Span, clip
 
@@ -124,7 +124,7 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
     if open_ended and _reaches(rule, horizon):
         # Weekly and daily rules count days, not calendar positions: the lookahead they already held over is
         # their check. Following each of them 28 years would cost more than the whole conversion.
-        periodic = rule.freq in (Freq.WEEKLY, Freq.DAILY)
+        periodic = rule.freq in (Freq.WEEKLY, Freq.DAILY) and not is_cycle(rule)
         why = None if periodic else _departure(rule, shape, items, horizon, window.until + CHECK_AHEAD)
         if why is None:
             return replace(rule, until=None), None
@@ -141,6 +141,24 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
     return rule, None
 
 
+def _settled(dates: list[date], shape: tuple[int, int], items: list[Item], window: Window, open_ended: bool,
+             horizon: date, extend_inferred: bool, capabilities: Capabilities | None
+             ) -> list[tuple[Rule, str | None]]:
+    """The rules behind one piece's dates, with their ends settled and why an end was kept."""
+    def settle(found: Capabilities | None) -> list[tuple[Rule, str | None]]:
+        return [_extend(rule, shape, items, window, open_ended, horizon, extend_inferred)
+                for rule in infer_rules(dates, found) if rule.start < window.until]
+
+    rules = settle(capabilities)
+    if capabilities is not None and any(remark and is_cycle(rule) for rule, remark in rules):
+        # A long cycle the source leaves (every 91 days for "2nd Monday of each quarter") is a coincidence of
+        # the window's calendar: calendar forms the source keeps stay right after the window too.
+        calendar = settle(capabilities.usual())
+        if all(remark is None for _, remark in calendar):
+            return calendar
+    return rules
+
+
 def group_series(name: str, items: list[Item], window: Window, extend_inferred: bool = False,
                  capabilities: Capabilities | None = None) -> list[Series]:
     """The series that reproduce one group of items inside the window (and past it, when open-ended)."""
@@ -150,11 +168,9 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
     touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items} if len(items) > 1 else {}
     series: list[Series] = []
     for (offset, length), dates in day_pieces(spans).items():
-        for rule in infer_rules(dates, capabilities):
-            if rule.start >= window.until:
-                continue
-            rule, remark = _extend(rule, (offset, length), items, window, open_ended, horizon.date(),
-                                   extend_inferred)
+        shape = (offset, length)
+        for rule, remark in _settled(dates, shape, items, window, open_ended, horizon.date(), extend_inferred,
+                                     capabilities):
             if len(items) == 1:  # the rule came from this item's own spans inside the window
                 keys = frozenset({items[0].key})
             else:

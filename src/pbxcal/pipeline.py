@@ -100,11 +100,13 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
             chosen = next(proposals, None)
         else:
             chosen = _fewest_exact(proposals, target, window, expected)
-        if chosen is None:
-            chosen = [e for span in expected for e in target.once(span, zone=schedule.zone, name=series.name)]
-            reason = f"no exact {target.NAME} form for this rule in the window; expanded"
-            if series.rule.until is None:
-                reason += " to the window's end"
+        dates = None if chosen is not None and len(chosen) <= len(expected) else [
+            e for span in expected for e in target.once(span, zone=schedule.zone, name=series.name)]
+        if dates is not None and (chosen is None or len(dates) < len(chosen)):
+            reason = (f"no exact {target.NAME} form for this rule in the window" if chosen is None
+                      else f"its {target.NAME} form takes {len(chosen)} entries, its dates fewer")
+            reason += "; expanded" + (" to the window's end" if series.rule.until is None else "")
+            chosen = dates
             report.expanded(series, len(chosen), reason)
         elif series.rule.freq is Freq.ONCE:
             report.one_off(series, len(chosen))

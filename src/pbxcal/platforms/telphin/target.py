@@ -153,16 +153,36 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
     if not series.whole_days and series.offset + series.length > SECONDS_PER_DAY:
         return
     calendar = _conditions(_day_fields, rule, days, times)
-    if calendar is not None:
-        yield calendar
-    cycle = _conditions(_sched, rule, days, times)
-    if cycle is not None:
-        yield cycle
+    if rule.until is None:  # forms without a block recur forever: only for a rule the source keeps (SEMANTICS §5)
+        if calendar is not None:
+            yield calendar
+        cycle = _conditions(_sched, rule, days, times)
+        if cycle is not None:
+            yield cycle
     if calendar is not None:  # exact when the rule starts or ends inside the window
         last = rule.until + timedelta(days=days - 1) if rule.until else None
         yield [{**c, **_block(rule.start, last)} for c in calendar]
-    if rule.freq is Freq.MONTHLY and rule.by is By.LAST_DAY and rule.interval == 1 and days == 1:
-        yield _last_days(series, window, times)
+    if rule.freq is Freq.MONTHLY and rule.interval == 1 and days == 1:
+        if rule.by is By.LAST_DAY:
+            yield _last_days(series, window, times)
+        elif rule.by is By.LAST:
+            yield _last_weekdays(series, window, times)
+
+
+def _last_weekdays(series: Series, window: Window, times: dict[str, str]) -> list[dict[str, Any]]:
+    """The last weekday W of every month: W in the month's last seven days, one condition per month but February
+    (no fixed window: leap years), whose days are date-time ranges for the window's years."""
+    rule = series.rule
+    weekday = dow(rule.start.weekday())
+    block = _block(rule.start, rule.until)
+    conditions = [_condition(month=m, start_dow=weekday, end_dow=weekday, start_mday=days_in_month(2001, m) - 6,
+                             end_mday=days_in_month(2001, m), **times, **block) for m in range(1, 13) if m != 2]
+    last = min(rule.until or window.until, window.until - timedelta(days=1))
+    for year in range(rule.start.year, last.year + 1):
+        day = date(year, 3, 1) - timedelta(days=(date(year, 3, 1).weekday() - rule.start.weekday() - 1) % 7 + 1)
+        if rule.start <= day <= last:
+            conditions += once(series.span_on(day))
+    return conditions
 
 
 def _last_days(series: Series, window: Window, times: dict[str, str]) -> list[dict[str, Any]]:
@@ -235,6 +255,10 @@ def _merge_datetimes(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def remark(series: Series, chosen: list[Any]) -> str | None:
+    rule = series.rule
+    per_year = rule.freq is Freq.MONTHLY and rule.by is By.LAST and rule.until is None
+    if per_year and any(c["start_datetime"] is not None for c in chosen):
+        return "February has no Telphin form for every year: its days are written for the window's years only"
     return None
 
 
