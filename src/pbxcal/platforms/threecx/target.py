@@ -189,7 +189,7 @@ def check(holiday: Any) -> dict[str, Any]:
     Raises BadInputError for a malformed holiday, AmbiguousBodyError for a form SEMANTICS §6 leaves open."""
     if not isinstance(holiday, dict):
         raise BadInputError(f"a holiday must be a JSON object, got {holiday!r:.60}")
-    unknown = set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL}
+    unknown = {k for k in set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL} if not k.startswith("@odata.")}
     if unknown:
         raise BadInputError(f"unknown holiday field(s): {', '.join(sorted(unknown))}")
     name = holiday.get("Name")
