@@ -151,6 +151,19 @@ def test_holiday_bodies_match_the_holidays_package(country):
         assert tx.spans(tx.entries(result.body), window) == merge(days(d) for d in listed)
 
 
+@given(country=st.sampled_from(["US", "GB", "DE", "FR", "JP", "BR"]), first=st.integers(2020, 2040),
+       years=st.integers(1, 6), open_ended=st.booleans())
+@settings(max_examples=15, deadline=None)
+def test_any_holiday_window_is_exact_and_recurs_only_on_fixed_dates(country, first, years, open_ended):
+    window = Window(date(first, 1, 1), date(first + years, 1, 1))
+    result = convert([f"holidays:{country}"], "3cx", Options(window, zone="UTC", open_ended=open_ended))
+    listed = holidays.country_holidays(country, years=range(first, first + years), language="en_US")
+    assert tx.spans(tx.entries(result.body), window) == merge(days(d) for d in listed)
+    for one in result.body["holidays"]:
+        if one["IsRecurrent"]:  # open-ended in the source only, never 29 February or across 31 December
+            assert open_ended and (one["Month"], one["Day"]) != (2, 29) and one["Year"] == one["YearEnd"]
+
+
 @given(case=events(), target_zone=st.sampled_from([None, "Asia/Tokyo", "America/Los_Angeles"]))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_body_is_active_exactly_when_recurring_ical_events_says(tmp_path, case, target_zone):
