@@ -46,6 +46,19 @@ def row(source: str, window: Window, zone: str | None = None) -> tuple[str, int,
     return source, occurrences, counts[0], counts[1], rules
 
 
+THREECX_COUNTRIES = ("US", "GB", "DE")
+
+
+def threecx_row(source: str, window: Window) -> tuple[int, int, int, int]:
+    """3CX holidays and how many recur (IsRecurrent), without and with --open-ended."""
+    counts: list[int] = []
+    for open_ended in (False, True):
+        zone = "UTC" if source.startswith("holidays:") else None
+        holidays = convert([source], "3cx", Options(window, zone=zone, open_ended=open_ended)).body
+        counts += [len(holidays["holidays"]), sum(1 for h in holidays["holidays"] if h["IsRecurrent"])]
+    return counts[0], counts[1], counts[2], counts[3]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--years", default="2026-2035")
@@ -61,6 +74,14 @@ def main() -> int:
     for source in sources:
         name, occurrences, ns, tp, rules = row(source, window)
         print(f"| {name} | {occurrences} | {ns} | {tp} | {rules} |")
+    print("\n3CX holidays (IsRecurrent only for fixed dates the source keeps open; the rest one per occurrence).\n")
+    print("| source | one entry per date | 3CX holidays (recurrent) | with --open-ended (recurrent) |")
+    print("|---|---:|---:|---:|")
+    wanted = {f"holidays:{c}" for c in THREECX_COUNTRIES}
+    for source in (s for s in sources if s in wanted or not s.startswith("holidays:")):
+        occurrences = row(source, window)[1]
+        plain, recurrent, open_plain, open_recurrent = threecx_row(source, window)
+        print(f"| {source} | {occurrences} | {plain} ({recurrent}) | {open_plain} ({open_recurrent}) |")
     print("\nSeries with a native form (goal: the fewest exact entries; - where none was set).\n")
     print("| series | years | occurrences | NetSapiens (goal) | Telphin (goal) |")
     print("|---|---|---:|---:|---:|")

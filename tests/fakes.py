@@ -32,7 +32,10 @@ NS_ENV = {"NS_API_KEY": NS_KEY}
 NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_SECRETS["client_secret"],
                 "NS_USERNAME": NS_SECRETS["username"], "NS_PASSWORD": NS_SECRETS["password"]}
 TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
-SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRETS["client_secret"]]
+TX_SECRETS = {"client_id": "3cx-client", "client_secret": "3cx-secret/'quote' & x=y"}
+TX_ENV = {"THREECX_CLIENT_ID": TX_SECRETS["client_id"], "THREECX_CLIENT_SECRET": TX_SECRETS["client_secret"]}
+SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRETS["client_secret"],
+           TX_SECRETS["client_secret"]]
 
 
 # Faults injected before the request is processed: nothing is applied.
@@ -197,6 +200,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
 
 
 def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
@@ -441,3 +447,63 @@ class FakeServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class ThreeCXApi:
+    """3CX v20 XAPI holidays as the OpenAPI excerpt describes them: an OData list with $filter (startswith and eq
+    on Name), POST answering 201 with the new holiday, PATCH answering 204, DELETE; tokens by client credentials
+    at /connect/token. Every request body is validated against the excerpt's Pbx.Holiday schema (tightened)."""
+
+    ITEM = re.compile(r"^/xapi/v1/Holidays\((?P<id>-?\d+)\)$")
+    FILTER = re.compile(r"^(?:startswith\(Name,'(?P<prefix>(?:[^']|'')*)'\)|Name eq '(?P<name>(?:[^']|'')*)')$")
+
+    def __init__(self) -> None:
+        self.next_id = 100
+
+    def handle(self, state: State, method: str, path: str, auth: str, body: Any) -> tuple[int, Any]:
+        import threecx_schema
+
+        if path == "/connect/token" and method == "POST":
+            if body != {"grant_type": "client_credentials", **TX_SECRETS}:
+                return 400, {"error": "invalid_client"}
+            token = f"3cx-token-{uuid.uuid4().hex}"
+            state.tokens.add(token)
+            return 200, {"access_token": token, "expires_in": 60, "token_type": "Bearer"}
+        if auth.removeprefix("Bearer ") not in state.tokens:
+            return 401, {"error": {"code": "401", "message": "Unauthorized"}}
+        route, _, query = path.partition("?")
+        if route == "/xapi/v1/Holidays" and method == "GET":
+            params = parse_qs(query)
+            listed = sorted(state.store.values(), key=lambda h: h["Id"])
+            if "$filter" in params:
+                found = self.FILTER.match(params["$filter"][0])
+                if not found:
+                    return 400, {"error": {"code": "400", "message": "unsupported $filter"}}
+                if found["prefix"] is not None:
+                    listed = [h for h in listed if h["Name"].startswith(found["prefix"].replace("''", "'"))]
+                else:
+                    listed = [h for h in listed if h["Name"] == found["name"].replace("''", "'")]
+            return 200, {"@odata.context": "https://pbx/xapi/v1/$metadata#Holidays", "value": listed}
+        if route == "/xapi/v1/Holidays" and method == "POST":
+            problems = threecx_schema.problems(body, create=True)
+            if problems:
+                return 400, {"error": {"code": "400", "message": "; ".join(problems[:3])}}
+            self.next_id += 1
+            made = {"Id": self.next_id, "Group": None, "HolidayPrompt": None, **body}
+            state.store[str(self.next_id)] = made
+            return 201, made
+        item = self.ITEM.match(route)
+        if not item or item["id"] not in state.store:
+            return 404, {"error": {"code": "404", "message": "Not found"}}
+        if method == "GET":
+            return 200, state.store[item["id"]]
+        if method == "DELETE":
+            del state.store[item["id"]]
+            return 204, None
+        if method == "PATCH":
+            problems = threecx_schema.problems(body, create=False)
+            if problems:
+                return 400, {"error": {"code": "400", "message": "; ".join(problems[:3])}}
+            state.store[item["id"]].update(body)
+            return 204, None
+        return 405, {"error": {"code": "405", "message": "method not allowed"}}

@@ -12,6 +12,7 @@ from pbxcal.platforms.netsapiens import client as ns_client
 from pbxcal.platforms.netsapiens import holiday_api
 from pbxcal.platforms.netsapiens import target as ns
 from pbxcal.platforms.telphin import target as tp
+from pbxcal.platforms.threecx import target as tx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -29,6 +30,8 @@ def page(name: str) -> str:
     ("telphin.md", [*tp.FIELDS, *tp.SCHED, "23:59:59", str(tp.BLOCK_HORIZON), "TELPHIN_CLIENT_ID",
                     "TELPHIN_CLIENT_SECRET", "@me"]),
     ("ics.md", list(ics_target.FREQS.values())),
+    ("3cx.md", [*tx.FIELDS, "Id", "Group", "HolidayPrompt", "PT23H59M", "PT0S", "THREECX_CLIENT_ID",
+                "THREECX_CLIENT_SECRET", "/connect/token", "startswith(Name,", "Name eq", tx.SEPARATOR]),
 ])
 def test_every_name_the_code_knows_is_documented(name, words):
     text = page(name)

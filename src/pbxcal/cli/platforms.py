@@ -12,7 +12,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import BadInputError
-from ..platforms import CLIENTS, detect_target, get_client, get_target
+from ..platforms import BODIES, CLIENT_CHOICES, detect_target, get_client, get_target, platform
 from ..upload import download, load_backup, restore, upload
 from . import main
 from .common import load_body_file, run_action, run_secrets, say, window_from, write_output
@@ -90,7 +90,7 @@ def _normal(key: str, value: Any) -> Any:
 
 @main.command("upload")
 @click.argument("body_path", metavar="BODY.json", required=False)
-@click.option("--to", "target", type=click.Choice(CLIENTS),
+@click.option("--to", "target", type=click.Choice(CLIENT_CHOICES, case_sensitive=False),
               help="The platform (default: told by the body's shape, or the backup's).")
 @remote_options
 @click.option("--restore", "backup", metavar="BACKUP.json", help="Put a backed-up object back instead.")
@@ -106,7 +106,8 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
     """Upload BODY.json by name: create it, replace it in place (after a backup) or leave it unchanged.
 
     Credentials come from the environment (NS_API_KEY, or NS_CLIENT_ID, NS_CLIENT_SECRET, NS_USERNAME and
-    NS_PASSWORD; TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET) or --token-file, never from the command line.
+    NS_PASSWORD; TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET; THREECX_CLIENT_ID and THREECX_CLIENT_SECRET) or
+    --token-file, never from the command line.
 
     \b
     Examples:
@@ -115,6 +116,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
     """
 
     def action() -> int:
+        chosen = platform(target).name if target else None
         if (body_path is None) == (backup is None):
             raise BadInputError("give either BODY.json or --restore BACKUP.json")
         if restore_elsewhere and not backup:
@@ -122,17 +124,17 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
         if backup:
             record = load_backup(backup)
             name = record["location"]["platform"]
-            if target and target != name:
-                raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {target}",
+            if chosen and chosen != name:
+                raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {chosen}",
                                     path=backup)
             remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"],
                               backup)
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
-            module = get_target(target) if target else detect_target(body)
+            module = get_target(chosen) if chosen else detect_target(body)
             if module is None:
-                raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to",
+                raise BadInputError(f"the body is none of {BODIES}; pass --to",
                                     path=body_path)
             remote = _connect(module.NAME, kwargs, dry_run, body, body_path)
             outcome = upload(remote, body, Path(backup_dir), allow_empty)
@@ -145,10 +147,11 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
 
 
 @main.command("download")
-@click.option("--platform", "target", required=True, type=click.Choice(CLIENTS),
+@click.option("--platform", "target", required=True, type=click.Choice(CLIENT_CHOICES, case_sensitive=False),
               help="The platform to read from.")
 @remote_options
-@click.option("--name", help="The timeframe / interval name (default: all of them, as a list).")
+@click.option("--name", help="The timeframe / interval name, or the 3CX body name (default: all of them, as a "
+              "list).")
 @click.option("--holidays", "holiday_code", metavar="CC[-REGION]",
               help="NetSapiens only: save Holiday API rows for this country or region instead (use with --years).")
 @click.option("--years", metavar="YYYY[-YYYY]", help="The years of Holiday API rows to fetch.")
@@ -164,10 +167,11 @@ def download_command(target: str, name: str | None, holiday_code: str | None, ye
     """
 
     def action() -> int:
+        chosen = platform(target).name
         if holiday_code:
             from ..readers.holidays import parse_code
 
-            if target != "netsapiens":
+            if chosen != "netsapiens":
                 raise BadInputError("--holidays reads the NetSapiens Holiday API only")
             if not years:
                 raise BadInputError("--holidays needs --years (which years of rows to save)")
@@ -176,13 +180,13 @@ def download_command(target: str, name: str | None, holiday_code: str | None, ye
             country, region = parse_code(holiday_code)
             window = window_from(None, None, years)
             span = range(window.first.year, (window.until - timedelta(days=1)).year + 1)
-            remote = _connect(target, kwargs)
-            write_output(get_client(target).holidays(remote, country + (f"-{region}" if region else ""), span),
+            remote = _connect(chosen, kwargs)
+            write_output(get_client(chosen).holidays(remote, country + (f"-{region}" if region else ""), span),
                          output)
             return 0
         if years:
             raise BadInputError("--years goes with --holidays")
-        remote = _connect(target, kwargs)
+        remote = _connect(chosen, kwargs)
         write_output(download(remote, name), output)
         return 0
 

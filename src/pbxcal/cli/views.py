@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import BadInputError
-from ..platforms import detect_target, get_target
+from ..platforms import BODIES, detect_target, get_target
 from . import main
 from .common import FIRST_YEAR, LAST_YEAR, load_body_file, options_from, run_action, say, source_options
 
@@ -74,7 +74,7 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
         body = load_body_file(inputs[0], options.read.max_bytes)
         target = detect_target(body)
         if target is None:
-            raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=inputs[0])
+            raise BadInputError(f"JSON is none of {BODIES}", path=inputs[0])
         entries = target.entries(body)
         lines = [f"- {target.describe(e)}" for e in entries]
         ahead = Window(shown.first, date(year + 10, 1, 1))

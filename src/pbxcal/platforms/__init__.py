@@ -16,20 +16,24 @@ class Platform:
     name: str
     aliases: tuple[str, ...] = ()
     has_client: bool = True
+    module: str = ""  # the package's directory when the name is no Python identifier ("3cx")
 
     @property
     def package(self) -> str:
-        return f"{__name__}.{self.name}"
+        return f"{__name__}.{self.module or self.name}"
 
 
 PLATFORMS: tuple[Platform, ...] = (
     Platform("netsapiens", ("ns",)),
     Platform("telphin", ("ringme",)),
     Platform("ics", ("ical",), has_client=False),
+    Platform("3cx", ("threecx",), module="threecx"),
 )
 BY_NAME: dict[str, Platform] = {n: p for p in PLATFORMS for n in (p.name, *p.aliases)}
 TARGETS: dict[str, str] = {n: f"{p.package}.target" for n, p in BY_NAME.items()}  # every name -> target module
 CLIENTS: tuple[str, ...] = tuple(p.name for p in PLATFORMS if p.has_client)
+CLIENT_CHOICES: tuple[str, ...] = tuple(n for n, p in BY_NAME.items() if p.has_client)  # names and aliases
+BODIES = "a NetSapiens timeframe, a Telphin interval or 3CX holidays"  # the JSON bodies detect_target knows
 # The names every target module exposes, and every client module.
 TARGET_NAMES = ("NAME", "CLOCK", "CAPABILITIES", "HAS_ZONE", "detect", "candidates", "once", "finish", "body",
                 "entries", "zone_of", "read", "describe", "spans")
@@ -68,5 +72,5 @@ def detect_target(body: object) -> ModuleType | None:
     return None
 
 
-__all__ = ["CLIENTS", "CLIENT_NAMES", "PLATFORMS", "TARGETS", "TARGET_NAMES", "Platform", "detect_target",
-           "get_client", "get_target", "platform"]
+__all__ = ["BODIES", "CLIENTS", "CLIENT_CHOICES", "CLIENT_NAMES", "PLATFORMS", "TARGETS", "TARGET_NAMES", "Platform",
+           "detect_target", "get_client", "get_target", "platform"]

@@ -205,7 +205,7 @@ class Http:
         if authorised and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         retry = _Retry(total=self.options.retries, backoff_factor=self.options.backoff,
-                       max_backoff_wait=MAX_WAIT, allowed_methods=["GET", "PUT", "DELETE", "POST"],
+                       max_backoff_wait=MAX_WAIT, allowed_methods=["GET", "PUT", "PATCH", "DELETE", "POST"],
                        status_forcelist=(429,) if once else RETRY_STATUSES,
                        retry_on_exceptions=NOT_SENT if once else None)
         retry.say = lambda text: self.options.say(f"{method} {url}: {text}")  # type: ignore[method-assign]

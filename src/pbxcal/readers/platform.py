@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import BadInputError
 from ..model import Item, Window
 from ..normalize import LOOKAHEAD
-from ..platforms import detect_target
+from ..platforms import BODIES, detect_target
 from ..spans import Span
 from ..wallclock import WallClock
 from ..zones import check_zone
@@ -22,16 +22,16 @@ from . import Opened, ReadOptions
 from .ics import load_bytes
 
 
-def load_body(spec: str, max_bytes: int) -> dict[str, Any]:
+def load_body(spec: str, max_bytes: int) -> Any:
     try:
         body = json.loads(load_bytes(spec, max_bytes).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise BadInputError("not UTF-8 JSON", path=spec) from None
     except json.JSONDecodeError as error:
         raise BadInputError(f"not JSON: {error.msg}", path=spec, line=error.lineno) from None
-    if isinstance(body, list) and len(body) == 1:
+    if isinstance(body, list) and len(body) == 1 and detect_target(body) is None:
         body = body[0]  # a GET of all timeframes or intervals, holding one
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) and detect_target(body) is None:  # a list is a body only on 3CX (its holidays)
         raise BadInputError("expected one JSON object (a timeframe or an interval)", path=spec)
     return body
 
@@ -54,9 +54,9 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     body = load_body(spec, options.max_bytes)
     target = detect_target(body)
     if target is None:
-        raise BadInputError("JSON is neither a NetSapiens timeframe nor a Telphin interval", path=spec)
+        raise BadInputError(f"JSON is none of {BODIES}", path=spec)
     entries = target.entries(body)
-    name = body.get("timeframe-name") or body.get("name")
+    name = (body.get("timeframe-name") or body.get("name")) if isinstance(body, dict) else None
     zone = target.zone_of(body) and check_zone(target.zone_of(body))
     if name is not None and not isinstance(name, str):
         raise BadInputError("the body's name must be a string", path=spec)
@@ -69,7 +69,11 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         for number, entry in enumerate(entries, start=1):
             moved = [m for s in target.spans([entry], horizon) for m in _move(s, here, there)]
             spans = [span for span, _ in moved]
-            item = Item(spec, f"entry {number}", target.describe(entry), f"{spec}|{number}", spans,
+            # A platform that names each occurrence of one item alike (3CX: NAME · ITEM YYYY-MM-DD) says which
+            # entries are one recurrence, so the rule behind them is recovered.
+            item_of = getattr(target, "item_of", None)
+            group = f"{spec}|{item_of(entry)}" if item_of else f"{spec}|{number}"
+            item = Item(spec, f"entry {number}", item_of(entry) if item_of else target.describe(entry), group, spans,
                         open_ended=bool(spans) and spans[-1].end.date() >= window.until)
             item.later = _later(entry, here, there)
             if not all(exact for _, exact in moved):

@@ -1,0 +1,1 @@
+"""3CX v20: holidays (target) and the Configuration API (client)."""

@@ -1,0 +1,212 @@
+"""3CX v20 Configuration API (XAPI, OData) over HTTP: the holidays a body owns, found by name, changed by a diff.
+
+A body is many holidays. To the upload code it is one object: `named(NAME)` lists the holidays whose Name is
+NAME · ..., as one {"name", "timezone": null, "holidays"} object (none when there are none); `create` and `replace`
+send the POSTs (201), PATCHes (204) and DELETEs that turn what is there into the body. Each POST is sent once;
+when its outcome is unknown, that holiday is read back by name (`Name eq '...'`) before it is sent again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+from ...errors import BadInputError, RemoteError
+from ..http import Answer, ConnectOptions, expect
+from ..remote import Remote as BaseRemote
+from . import target
+from .durations import seconds
+
+API_PREFIX = "/xapi/v1"
+WRITTEN = target.FIELDS  # every field pbxcal sends; Id is never sent, Group and HolidayPrompt are kept as found
+
+
+class Remote(BaseRemote):
+    NAME_FIELD = "name"
+    ID_FIELD = "name"  # the holidays of one body are one object, known by its name
+    KIND = "holiday set"
+    SECRET_VARIABLES = ("THREECX_CLIENT_SECRET",)
+
+    def __init__(self, options: ConnectOptions) -> None:
+        super().__init__(options)
+        self.base = f"{self.server}{API_PREFIX}/Holidays"
+        self.label = f"3CX {self.server}"
+
+    def check_environment(self, environ: dict[str, str]) -> None:
+        if not (environ.get("THREECX_CLIENT_ID") and environ.get("THREECX_CLIENT_SECRET")):
+            raise BadInputError("no 3CX credentials: set THREECX_CLIENT_ID and THREECX_CLIENT_SECRET (an API client "
+                                "of the 3CX admin console), or pass --token-file")
+
+    def grant(self) -> Answer:
+        """OAuth client credentials at {server}/connect/token, form-encoded."""
+        environ = self.options.environ
+        form = {"grant_type": "client_credentials", "client_id": environ["THREECX_CLIENT_ID"],
+                "client_secret": environ["THREECX_CLIENT_SECRET"]}
+        return self.http.request("POST", f"{self.server}/connect/token", form=form, authorised=False)
+
+    def location(self) -> dict[str, Any]:
+        return {"platform": target.NAME, "server": self.server}
+
+    # ---- reading --------------------------------------------------------------------------------------------
+
+    def _query(self, odata_filter: str | None) -> list[dict[str, Any]]:
+        url = self.base + (f"?$filter={quote(odata_filter, safe='')}" if odata_filter else "")
+        data = expect(self.http.request("GET", url), "an OData list ({\"value\": [Pbx.Holiday ...]})",
+                      _is_list, f"GET {url}")
+        if "@odata.nextLink" in data:
+            raise RemoteError(f"GET {url} answered one page of a longer list (@odata.nextLink); pbxcal reads "
+                              "unpaged lists only: nothing was written")
+        return list(data["value"])
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every holiday of the system."""
+        return self._query(None)
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        """The body called name as the platform holds it: its holidays (Name up to the first ' · ' is name)."""
+        owned = [h for h in self._query(f"startswith(Name,{_literal(name + target.SEPARATOR)})")
+                 if h["Name"].split(target.SEPARATOR, 1)[0] == name]
+        return [{"name": name, "timezone": None, "holidays": owned}] if owned else []
+
+    def _by_name(self, name: str) -> list[dict[str, Any]]:
+        return [h for h in self._query(f"Name eq {_literal(name)}") if h["Name"] == name]
+
+    # ---- checks ---------------------------------------------------------------------------------------------
+
+    def check_body(self, body: dict[str, Any]) -> None:
+        """The holidays are readable, each named NAME · ..., and no name twice (so a re-run finds each again)."""
+        name = self.name_of(body)
+        holidays = _writable(body)
+        owner = name + target.SEPARATOR
+        strays = [h["Name"] for h in holidays if not str(h["Name"]).startswith(owner)]
+        if strays:
+            raise BadInputError(f"holiday {strays[0]!r} is not named {owner}...: an upload owns only the holidays "
+                                "named after its body")
+        twice = [n for n, count in Counter(h["Name"] for h in holidays).items() if count > 1]
+        if twice:
+            raise BadInputError(f"two holidays are named {twice[0]!r}: names must be unique in a body")
+        zone = body.get("timezone")
+        if zone:
+            self.options.say(f"note: the body runs on {zone}; the 3CX API pbxcal uses does not tell the system's "
+                             "time zone, so check that the PBX runs on it")
+
+    def is_empty(self, found: dict[str, Any]) -> bool:
+        return not _writable(found)
+
+    def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
+        return Counter(map(_key, _writable(current))) == Counter(map(_key, _writable(body)))
+
+    # ---- writing --------------------------------------------------------------------------------------------
+
+    def create(self, body: dict[str, Any]) -> Answer:
+        return self._apply({"name": self.name_of(body), "holidays": []}, body)
+
+    def create_problem(self, answer: Answer) -> str | None:
+        return None  # each POST's answer was checked, or its holiday read back, in _apply
+
+    def replace(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
+        return self._apply(current, body)
+
+    def item_url(self, found: dict[str, Any]) -> str:
+        return f"{self.base}({int(found['Id'])})"
+
+    def _apply(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
+        """PATCH holidays whose name is kept, POST new ones, then DELETE the rest (and copies of one name)."""
+        wanted = {h["Name"]: h for h in _writable(body)}
+        held: dict[str, list[dict[str, Any]]] = {}
+        for found in sorted(current.get("holidays") or [], key=lambda h: int(h.get("Id", 0))):
+            held.setdefault(found["Name"], []).append(found)
+        steps: list[tuple[str, dict[str, Any]]] = []
+        for name, holiday in wanted.items():
+            there = held.get(name, [])
+            if not there:
+                steps.append(("POST", holiday))
+            elif _key(_fields(there[0])) != _key(holiday):
+                steps.append(("PATCH", {**holiday, "Id": there[0]["Id"]}))
+            steps += [("DELETE", extra) for extra in there[1:]]
+        steps += [("DELETE", h) for name, found in held.items() if name not in wanted for h in found]
+        order = {"PATCH": 0, "POST": 1, "DELETE": 2}
+        steps.sort(key=lambda step: order[step[0]])
+        for done, (method, holiday) in enumerate(steps):
+            try:
+                self._step(method, holiday)
+            except RemoteError as error:
+                raise RemoteError(f"{error.reason} ({done} of {len(steps)} changes made before it)",
+                                  unknown=error.unknown, status=error.status) from None
+        return Answer(200, {"changes": len(steps)}, True)
+
+    def _step(self, method: str, holiday: dict[str, Any]) -> None:
+        if method == "DELETE":
+            self.delete(holiday)
+        elif method == "PATCH":
+            self.http.request("PATCH", self.item_url(holiday), body=_fields(holiday), changes=True)
+        else:
+            self._post(holiday)
+
+    def _post(self, holiday: dict[str, Any]) -> None:
+        """Create one holiday: sent once; an unknown outcome is read back by name before it is sent again."""
+        attempts = self.options.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                answer = self.http.request("POST", self.base, body=holiday, changes=True, once=True)
+            except RemoteError as error:
+                if not error.unknown:
+                    raise
+                problem = error.reason
+            else:
+                if self.options.dry_run or (answer.status == 201 and answer.readable
+                                            and isinstance(answer.data, dict) and "Id" in answer.data):
+                    return
+                problem = f"{answer.describe()}, where the API documents 201 with the new holiday"
+            found = self._by_name(holiday["Name"])
+            if found:
+                self.options.say(f"warning: creating holiday {holiday['Name']!r}: {problem}; read back, the platform "
+                                 "holds it")
+                return
+            if attempt < attempts:
+                self.options.say(f"creating holiday {holiday['Name']!r}: {problem}; it is not there, sending it "
+                                 f"again ({attempt + 1}/{attempts})")
+                time.sleep(self.options.backoff * 2 ** (attempt - 1))
+        raise RemoteError(f"creating holiday {holiday['Name']!r} failed: {problem}; read back, it is not there")
+
+
+def _literal(text: str) -> str:
+    """An OData string literal: single quotes, a quote inside doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _is_list(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("value"), list) and all(
+        isinstance(h, dict) and isinstance(h.get("Name"), str) and isinstance(h.get("Id"), int)
+        and not isinstance(h.get("Id"), bool) for h in data["value"])
+
+
+def _fields(holiday: dict[str, Any]) -> dict[str, Any]:
+    return {f: holiday.get(f) for f in WRITTEN}
+
+
+def _writable(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The holidays' written fields, each checked (exit 2 for one pbxcal cannot read); Id is never sent."""
+    holidays = body.get("holidays")
+    if not isinstance(holidays, list):
+        raise BadInputError("a 3CX body needs a 'holidays' list")
+    written = [_fields(h) if isinstance(h, dict) else h for h in holidays]
+    for holiday in written:
+        target.check(holiday)
+    return written
+
+
+def _key(holiday: dict[str, Any]) -> tuple[Any, ...]:
+    """Contents as the platform means them: durations by their value (PT0S and P0D are one time)."""
+    times = tuple(seconds(holiday[f], f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
+    return (*(holiday[f] for f in WRITTEN if not f.startswith("TimeOf") and f != "IsRecurrent"),
+            bool(holiday["IsRecurrent"]), *times)
+
+
+def connect(options: ConnectOptions) -> Remote:
+    return Remote(options)
+
+
+__all__ = ["Remote", "connect"]
