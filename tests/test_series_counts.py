@@ -3,16 +3,18 @@ against recurring_ical_events' expansion of the calendar, and its entry count is
 native form. Calendars: tests/data/series (written for these tests; see SOURCES.md)."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA
 from pbxcal import Options, Window, convert
 from pbxcal.platforms import get_target
+from pbxcal.spans import Span, clip, merge
 
 SERIES = DATA / "series"
 ZONE = "America/New_York"
@@ -170,3 +172,46 @@ def test_a_native_form_with_more_entries_than_dates_gives_way_to_the_dates(tmp_p
         date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 27)}
     [item] = result.report.as_json()["items"]
     assert "its telphin form takes 12 entries, its dates fewer" in item["reason"]  # 11 months + February 2026
+
+
+PAIR_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo",
+              "Europe/London", "Pacific/Auckland", "UTC"]
+
+
+@st.composite
+def zone_pair_meetings(draw) -> tuple[str, str, str]:
+    """A weekly meeting on some weekdays in one zone, and the PBX's zone it is read on."""
+    source, pbx = draw(st.sampled_from(PAIR_ZONES)), draw(st.sampled_from(PAIR_ZONES))
+    days = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1, max_size=5)), key=WEEKDAYS.index)
+    start = datetime(2026, 1, 5, draw(st.integers(7, 18)), draw(st.sampled_from([0, 30])))
+    minutes = draw(st.sampled_from([30, 60, 90]))
+    until = draw(st.sampled_from(["", ";UNTIL=20270630T000000Z"]))
+    text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pbxcal tests//EN", "BEGIN:VEVENT",
+                        "UID:pair@pbxcal.test", "DTSTAMP:20260101T000000Z",
+                        f"DTSTART;TZID={source}:{start:%Y%m%dT%H%M%S}", f"DURATION:PT{minutes}M",
+                        f"RRULE:FREQ=WEEKLY;BYDAY={','.join(days)}{until}", "SUMMARY:Meeting", "END:VEVENT",
+                        "END:VCALENDAR", ""])
+    return text, source, pbx
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(zone_pair_meetings())
+def test_weekly_meetings_read_on_another_zones_clock_are_exact(tmp_path, meeting):
+    """Every target's body is active on the PBX's wall clock exactly when the meeting is (recurring_ical_events'
+    occurrences moved to the PBX's zone by UTC arithmetic), whether the two zones change clocks on the same days
+    or not."""
+    text, source, pbx = meeting
+    path = tmp_path / "meeting.ics"
+    path.write_text(text, newline="")
+    window = Window(date(2026, 1, 1), date(2028, 1, 1))
+    calendar = icalendar.Calendar.from_ical(text)
+    expected = []
+    for event in recurring_ical_events.of(calendar).between(datetime(2025, 12, 30), datetime(2028, 1, 2)):
+        start, end = (event[k].dt.astimezone(ZoneInfo(pbx)).replace(tzinfo=None) for k in ("DTSTART", "DTEND"))
+        assume(end - start == event["DTEND"].dt - event["DTSTART"].dt)  # no clock change of the PBX inside it
+        expected.append(Span(start, end))
+    expected = clip(merge(expected), window.span)
+    for target in ("netsapiens", "telphin", "ics"):
+        result = convert([str(path)], target, Options(window, zone=pbx))
+        module = get_target(target)
+        assert module.spans(module.entries(result.body), window) == expected, (source, pbx, target)
