@@ -1,8 +1,10 @@
 """Telphin: the evaluator against hand-worked readings of SEMANTICS.md section 3, and the writer's forms."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pbxcal.errors import BadInputError
 from pbxcal.model import By, Freq, Rule, Series, Window
@@ -123,3 +125,49 @@ def test_describe_tells_blocks_from_cycles_and_survives_huge_counts():
     assert "1 day(s) on and 3000000 off from 2026-01-05" in tp.describe(cycle)
     near = cond(sched_start_date="2026-01-01 00:00:00", sched_active_days=100, sched_skip_days=100_000)
     assert "100 day(s) on and 100000 off" in tp.describe(near)  # it comes back, in 2300: not a block
+
+
+def _reading(condition, day: date) -> bool:
+    """SEMANTICS.md section 3 for one date, field by field (no shortcuts)."""
+    if condition["month"] is not None and day.month != condition["month"]:
+        return False
+    if condition["start_dow"] is not None:
+        weekday = (day.weekday() + 1) % 7 + 1  # 1 = Sunday ... 7 = Saturday
+        low, high = condition["start_dow"], condition["end_dow"]
+        if not (low <= weekday <= high if low <= high else weekday >= low or weekday <= high):
+            return False
+    if condition["start_mday"] is not None and not condition["start_mday"] <= day.day <= condition["end_mday"]:
+        return False
+    if condition["sched_start_date"] is not None:
+        first = date.fromisoformat(condition["sched_start_date"][:10])
+        period = condition["sched_active_days"] + condition["sched_skip_days"]
+        if day < first or (day - first).days % period >= condition["sched_active_days"]:
+            return False
+    return True
+
+
+@st.composite
+def conditions(draw, around: date):
+    fields = {}
+    if draw(st.booleans()):
+        fields["month"] = draw(st.integers(1, 12))
+    if draw(st.booleans()):
+        fields["start_dow"], fields["end_dow"] = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    if draw(st.booleans()):
+        low = draw(st.integers(1, 31))
+        fields["start_mday"], fields["end_mday"] = low, draw(st.integers(low, 31))
+    if draw(st.booleans()):
+        first = around + timedelta(days=draw(st.integers(-800, 800)))  # blocks before, across and after a window
+        fields["sched_start_date"] = f"{first:%Y-%m-%d} 00:00:00"
+        fields["sched_active_days"] = draw(st.integers(1, 400))
+        fields["sched_skip_days"] = draw(st.one_of(st.integers(1, 60), st.integers(1, 200_000)))
+    return cond(**fields)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.dates(date(2025, 1, 1), date(2029, 12, 31)), st.integers(1, 2000))
+def test_the_evaluator_reads_every_condition_as_the_contract_does(data, first, days):
+    condition = data.draw(conditions(first))
+    window = Window(first, first + timedelta(days=days))
+    every = [first + timedelta(days=n) for n in range(days)]
+    assert starts([condition], window) == [d for d in every if _reading(condition, d)]

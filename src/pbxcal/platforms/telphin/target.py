@@ -359,10 +359,25 @@ def _window_days(first: date, until: date) -> tuple[tuple[date, int, int, int], 
     return tuple((d, d.month, d.day, dow(d.weekday())) for d in (first + timedelta(days=n) for n in range(count)))
 
 
+@lru_cache(maxsize=8)
+def _month_days(first: date, until: date) -> dict[int, tuple[tuple[date, int, int, int], ...]]:
+    """The window's days by month."""
+    return {m: tuple(d for d in _window_days(first, until) if d[1] == m) for m in range(1, 13)}
+
+
 def _matching_days(condition: dict[str, Any], window: Window) -> list[date]:
     days = _window_days(window.first, window.until)
+    cycle: tuple[date, int, int] | None = None
+    if condition["sched_start_date"] is not None:
+        first = _parse_stamp(condition["sched_start_date"], "sched_start_date").date()
+        cycle = (first, int(condition["sched_active_days"]), int(condition["sched_skip_days"]))
+        if first > window.first:  # nothing before the first block; a block longer than the window has no next
+            low = (first - window.first).days
+            days = days[low:low + cycle[1]] if sum(cycle[1:]) >= len(days) else days[low:]
     if condition["month"] is not None:
-        days = tuple(d for d in days if d[1] == condition["month"])
+        whole = len(days) == (window.until - window.first).days
+        days = (_month_days(window.first, window.until)[condition["month"]] if whole
+                else tuple(d for d in days if d[1] == condition["month"]))
     if condition["start_mday"] is not None:
         low, high = condition["start_mday"], condition["end_mday"]
         days = tuple(d for d in days if low <= d[2] <= high)
