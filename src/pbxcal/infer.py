@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
@@ -41,9 +41,13 @@ class Capabilities:
     # How a weekly rule on several weekdays is written: one entry per weekday ("each", NetSapiens), one per run of
     # adjacent weekdays, Saturday to Sunday included ("ranges", Telphin's dow ranges), or one in all ("any", RRULE).
     weekdays: str = "each"
+    # Entries a kind of rule takes where it is not one (Telphin: the last Friday of every month is one per month).
+    costs: Mapping[tuple[Freq, By], int] = field(default_factory=dict)
 
     def cost(self, rule: Rule) -> int:
         """Entries the rule is expected to take on the target."""
+        if (rule.freq, rule.by) in self.costs:
+            return self.costs[rule.freq, rule.by]
         if rule.freq is not Freq.WEEKLY or self.weekdays == "any":
             return 1
         if self.weekdays == "each" or len(rule.weekdays) == 7:

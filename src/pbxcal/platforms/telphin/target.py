@@ -31,7 +31,8 @@ BLOCK_HORIZON = date(2300, 1, 1)
 # What it writes exactly: scheduled-day cycles of any length for every N days or weeks; calendar fields for every
 # month and every year, including the fifth weekday of a month (that weekday on days 29-31).
 CAPABILITIES = Capabilities({Freq.DAILY: None, Freq.WEEKLY: None, Freq.MONTHLY: 1, Freq.YEARLY: 1},
-                            fifth_weekday=True, weekdays="ranges")
+                            fifth_weekday=True, weekdays="ranges",
+                            costs={(Freq.MONTHLY, By.LAST): 12, (Freq.MONTHLY, By.LAST_DAY): 7})
 
 
 def detect(body: object) -> bool:
