@@ -136,8 +136,8 @@ def _one_off_if_single(series: Series) -> Series:
     rule = series.rule
     if rule.freq is Freq.ONCE or rule.until is None:
         return series
-    days = rule.occurrences(rule.start, rule.until + timedelta(days=1))
-    return replace(series, rule=Rule.once(days[0])) if len(days) == 1 else series
+    following = rule.next_after(rule.start)
+    return replace(series, rule=Rule.once(rule.start)) if following is None or following > rule.until else series
 
 
 def _limit(count: int, max_entries: int) -> None:
