@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
 
@@ -97,6 +98,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(Freq.DAILY, By.DATE, lambda d: 0, lambda d: d.toordinal(), _always, 28),
 )
 USUAL_INTERVALS: dict[Freq, int] = {kind.freq: kind.max_interval for kind in KINDS}
+MONTHLY_NTH_RANK = next(rank for rank, kind in enumerate(KINDS) if (kind.freq, kind.by) == (Freq.MONTHLY, By.NTH))
 WEEKLY_RANK = next(rank for rank, kind in enumerate(KINDS) if kind.freq is Freq.WEEKLY)
 MAX_HOLES = 4  # periods without the pattern's day that a step may jump (Feb 29 skips 3 years)
 
@@ -147,11 +149,18 @@ def _cap(kind: Kind, capabilities: Capabilities | None) -> int | None:
     return kind.max_interval if capabilities is None else capabilities.intervals.get(kind.freq, kind.max_interval)
 
 
-def _key(kind: Kind, day: date, capabilities: Capabilities | None) -> Hashable | None:
-    """The day's key in this kind, or None when the target cannot write that kind of key."""
-    key = kind.key(day)
-    fifth = kind.by is By.NTH and kind.freq is Freq.MONTHLY and key is not None and key[1] == 5  # type: ignore[index]
-    return None if fifth and not (capabilities and capabilities.fifth_weekday) else key
+@lru_cache(maxsize=65536)
+def _day_keys(day: date) -> tuple[tuple[Hashable | None, int], ...]:
+    """The day's key and period in every kind: a window has a few thousand days, its series many more dates."""
+    return tuple((kind.key(day), kind.period(day)) for kind in KINDS)
+
+
+def _key(rank: int, day: date, capabilities: Capabilities | None) -> tuple[Hashable | None, int]:
+    """The day's key in the kind of this rank (None when the target cannot write that kind of key), and period."""
+    key, period = _day_keys(day)[rank]
+    if rank == MONTHLY_NTH_RANK and key is not None and key[1] == 5:  # type: ignore[index]
+        return (key if capabilities and capabilities.fifth_weekday else None), period
+    return key, period
 
 
 def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None,
@@ -188,25 +197,24 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
 def _key_groups(ordered: list[date], capabilities: Capabilities | None
                 ) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
     """Per kind and key, the (period, date) of every date with that key, in date order."""
-    for rank, kind in enumerate(KINDS):
+    for rank in range(len(KINDS)):
         by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
         for day in ordered:
-            key = _key(kind, day, capabilities)
+            key, period = _key(rank, day, capabilities)
             if key is not None:
-                by_key[key].append((kind.period(day), day))
+                by_key[key].append((period, day))
         for key, matches in by_key.items():
             yield rank, key, matches
 
 
 def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
-    kind = KINDS[rank]
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
     for day in ordered:
-        key = _key(kind, day, capabilities)
+        key, period = _key(rank, day, capabilities)
         if key is None or (key not in by_key and len(by_key) == max_keys):
             return None
-        by_key.setdefault(key, []).append((kind.period(day), day))
+        by_key.setdefault(key, []).append((period, day))
     runs = []
     for key, matches in by_key.items():
         found = list(_runs(rank, key, matches, capabilities, len(ordered)))
