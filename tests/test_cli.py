@@ -47,6 +47,20 @@ def test_a_tampered_body_fails_verification_with_the_difference(tmp_path):
     assert "missing from the body: 2026-01-01 00:00:00 .. 2026-01-02 00:00:00" in result.stderr
 
 
+def test_a_body_that_cannot_be_read_is_named_and_a_source_that_cannot_is_not_blamed_on_it(tmp_path):
+    body = json.loads(run("convert", "holidays:US", *YEARS, "--to", "telphin", "--timezone", "UTC").stdout)
+    body["conditions"][0]["month"] = 13  # the message ("month must be 1..12") does not say "body"
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(body))
+    result = run("verify", str(path), "holidays:US", *YEARS)
+    assert result.exit_code == 2
+    assert f"{path}: month must be 1..12, got 13" in result.stderr
+    fine = run("convert", "holidays:US", *YEARS, "--to", "telphin", "--timezone", "UTC").stdout
+    path.write_text(fine)
+    source = run("verify", str(path), "holidays:XX", *YEARS)
+    assert source.exit_code == 2 and str(path) not in source.stderr
+
+
 def test_report_lists_every_item_and_strict_exits_3_on_approximation(tmp_path):
     ics = tmp_path / "sec.ics"
     ics.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:a\nSUMMARY:Odd seconds\n"

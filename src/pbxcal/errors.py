@@ -35,6 +35,10 @@ class BadInputError(PbxcalError):
     exit_status = EXIT_BAD_INPUT
 
 
+class BodyError(BadInputError):
+    """The body being verified (not a source) cannot be read; the command line names its file."""
+
+
 class UnknownTargetError(BadInputError):
     """No target of that name is registered."""
 
@@ -73,6 +77,7 @@ __all__ = [
     "EXIT_STRICT",
     "AmbiguousBodyError",
     "BadInputError",
+    "BodyError",
     "LimitExceededError",
     "PbxcalError",
     "RemoteError",

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
 
-from .errors import BadInputError, LimitExceededError, VerificationError
+from .errors import BadInputError, BodyError, LimitExceededError, VerificationError
 from .model import Freq, Rule, Schedule, Series, Window
 from .normalize import build_schedule
-from .platforms import detect_target, get_target
+from .platforms import PLATFORMS, detect_target, get_target
 from .platforms.netsapiens.holiday_api import ROWS, HolidayRows
 from .readers import ReadOptions, open_source
 from .report import Report
@@ -205,25 +206,41 @@ def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
 
 def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
            target_name: str | None = None) -> Schedule:
-    """Check a body someone wrote against the sources; returns the schedule it was compared with."""
+    """Check a body someone wrote against the sources; returns the schedule it was compared with.
+    Raises BodyError for a body that cannot be read, other BadInputErrors for the sources."""
     found = detect_target(body)
     target = get_target(target_name) if target_name else found
     if target is None:
-        raise BadInputError("the body is neither a NetSapiens timeframe nor a Telphin interval; pass --to")
+        raise BodyError(f"the body has the shape of no platform ({', '.join(p.name for p in PLATFORMS)}); "
+                        "pass --to")
     if found is not None and found is not target:
-        raise BadInputError(f"the body is written for {found.NAME}, not {target.NAME} (leave out --to, or pass "
-                            f"--to {found.NAME})")
-    own = target.zone_of(body)
+        raise BodyError(f"the body is written for {found.NAME}, not {target.NAME} (leave out --to, or pass "
+                        f"--to {found.NAME})")
+    with _body_errors():
+        target.read(body)
+        own = target.zone_of(body)
     if own and options.zone and check_zone(own) != options.zone:
-        raise BadInputError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
+        raise BodyError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
     zone = own or options.zone
     token = ROWS.set(options.holiday_rows)
     try:
         schedule, _ = load(sources, target, replace(options, zone=zone))
-        check(body, target, schedule)
+        with _body_errors():
+            check(body, target, schedule)
     finally:
         ROWS.reset(token)
     return schedule
+
+
+@contextmanager
+def _body_errors() -> Iterator[None]:
+    """Errors raised while reading the body are the body's."""
+    try:
+        yield
+    except BodyError:
+        raise
+    except BadInputError as problem:
+        raise BodyError(problem.reason, line=problem.line) from None
 
 
 __all__ = ["Conversion", "Options", "check", "convert", "differences", "last_day", "load", "verify", "write"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_STRICT, BadInputError
+from ..errors import EXIT_STRICT, BadInputError, BodyError
 from ..platforms import TARGETS
 from . import main
 from .common import Progress, heading, options_from, plural, run_action, say, window_options, write_output
@@ -118,9 +118,8 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
             raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
         try:
             schedule = verify(body, list(sources), options, target)
-        except BadInputError as problem:
-            if problem.path is None and "body" in problem.reason:
-                problem.path = body_path
+        except BodyError as problem:
+            problem.path = problem.path or body_path
             raise
         rounded = [item for item in schedule.items if item.approximated]
         for item in rounded:
