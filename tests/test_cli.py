@@ -117,3 +117,17 @@ def test_to_ics_writes_rrules_that_verify_and_read_back_as_a_source(tmp_path):
     assert run("verify", str(path), "holidays:US", *YEARS).exit_code == 0
     back = run("convert", str(path), "--to", "telphin", *YEARS, "--timezone", "America/New_York")
     assert back.exit_code == 0, back.stderr
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["convert", "--bogus"], "No such option '--bogus' (see 'pbxcal convert --help')"),
+    (["bogus"], "No such command 'bogus' (see 'pbxcal --help')"),
+    (["convert", "x.ics"], "Missing option '--to'. Choose from: 3cx, "),
+    (["convert", "x.ics", "--to"], "Option '--to' requires an argument (see 'pbxcal convert --help')"),
+    (["-q", "-v", "countries"], "-q and -v contradict each other (see 'pbxcal --help')"),
+])
+def test_usage_errors_are_one_line_naming_the_option_and_the_help_to_read(args, said):
+    result = subprocess.run([sys.executable, "-m", "pbxcal", *args], capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("pbxcal: error: ")
+    assert said in result.stderr
