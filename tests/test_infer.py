@@ -1,6 +1,6 @@
 """Rule inference: hand-checked holiday cases and properties against dateutil's own expansion."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import holidays
 from dateutil import rrule as du
@@ -147,3 +147,18 @@ def test_the_cost_of_a_weekly_rule_is_what_each_target_writes_for_it():
     assert [caps[k].cost(weekly(0, 1, 2, 3, 4)) for k in ("each", "ranges", "any")] == [5, 1, 1]  # Mon-Fri
     assert caps["ranges"].cost(weekly(5, 6, 0)) == 1  # Sat, Sun, Mon: one range across the week's end
     assert caps["ranges"].cost(weekly(*range(7))) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([Freq.DAILY, Freq.WEEKLY]), st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+       st.integers(1, 60), st.frozensets(st.integers(0, 6), min_size=1), st.integers(-30, 4000))
+def test_next_after_steps_like_dateutil(freq, start, interval, weekdays, offset):
+    """The arithmetic next occurrence equals dateutil's (weekly: each weekday's own series from the start's week)."""
+    rule = Rule(freq, start, By.WEEKDAYS if freq is Freq.WEEKLY else By.DATE, interval,
+                weekdays=weekdays | {start.weekday()} if freq is Freq.WEEKLY else frozenset())
+    day = start + timedelta(days=offset)
+    firsts = ([start + timedelta(days=(w - start.weekday()) % 7) for w in rule.weekdays]
+              if freq is Freq.WEEKLY else [start])
+    found = [du.rrule(du.WEEKLY if freq is Freq.WEEKLY else du.DAILY, dtstart=datetime.combine(f, time()),
+                      interval=interval).after(datetime.combine(day, time())) for f in firsts]
+    assert rule.next_after(day) == min(d.date() for d in found)

@@ -105,6 +105,12 @@ class Rule:
         """The first occurrence after day, ignoring `until`."""
         if self.freq is Freq.ONCE:
             return None
+        if self.freq in (Freq.DAILY, Freq.WEEKLY):  # whole steps of days: no need to walk from the start
+            step = self.interval * (7 if self.freq is Freq.WEEKLY else 1)
+            firsts = ([self.start + timedelta(days=(w - self.start.weekday()) % 7) for w in self.weekdays]
+                      if self.freq is Freq.WEEKLY else [self.start])
+            return min((first if first > day else first + timedelta(days=((day - first).days // step + 1) * step)
+                        for first in firsts), default=None)
         after = [r.after(midnight(day)) for r in replace(self, until=None)._rrules()]
         found = [d.date() for d in after if d is not None]
         return min(found) if found else None
