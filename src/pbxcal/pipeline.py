@@ -216,15 +216,14 @@ def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
     if found is not None and found is not target:
         raise BodyError(f"the body is written for {found.NAME}, not {target.NAME} (leave out --to, or pass "
                         f"--to {found.NAME})")
-    with _body_errors():
-        target.read(body)
-        own = target.zone_of(body)
-    if own and options.zone and check_zone(own) != options.zone:
-        raise BodyError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
-    zone = own or options.zone
-    token = ROWS.set(options.holiday_rows)
+    token = ROWS.set(options.holiday_rows)  # NetSapiens holiday entries are read through these rows
     try:
-        schedule, _ = load(sources, target, replace(options, zone=zone))
+        with _body_errors():
+            target.entries(body)
+            own = target.zone_of(body)
+        if own and options.zone and check_zone(own) != options.zone:
+            raise BodyError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
+        schedule, _ = load(sources, target, replace(options, zone=own or options.zone))
         with _body_errors():
             check(body, target, schedule)
     finally:
