@@ -228,15 +228,14 @@ def _raw(body: Any) -> list[Any]:
     raise BadInputError("a Kazoo body needs a 'rules' list (or a Crossbar 'data' rule or list of rules)")
 
 
-def entries(body: Any, zone: str | None = None) -> list[Entry]:
-    """The rules of a body, each with the local date its start_date stands for on the body's clock (or `zone`,
-    for rules that carry none)."""
-    wall = zone_of(body) or zone
-    found = []
-    for rule in _raw(body):
-        meaning = rules.read(rule, wall)
-        found.append(Entry(dict(rule), meaning.start))
-    return found
+def entries(body: Any) -> list[Entry]:
+    """The rules of a body, each with the local date its start_date stands for on the body's clock."""
+    return entries_on(body, zone_of(body))
+
+
+def entries_on(body: Any, zone: str | None) -> list[Entry]:
+    """The rules read on the zone's clock (a downloaded list of rules names none: the target's)."""
+    return [Entry(dict(rule), rules.read(rule, zone).start) for rule in _raw(body)]
 
 
 def entry_spans(entry: Entry, window: Window) -> list[Span]:
@@ -319,6 +318,7 @@ __all__ = [
     "describe",
     "detect",
     "entries",
+    "entries_on",
     "entry_spans",
     "finish",
     "once",
