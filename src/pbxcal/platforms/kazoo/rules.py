@@ -94,7 +94,8 @@ def read(rule: Any, zone: str | None) -> Meaning:
     assert start_seconds is not None
     if zone is None:
         raise BadInputError(f"rule {name!r}: a start_date counts only as a date in the evaluating zone, and these "
-                            "rules carry none: pass --timezone (the callflow's or account's zone), or use a body with a 'timezone'")
+                            "rules carry none: pass --timezone (the callflow's or account's zone), or use a body "
+                            "with a 'timezone'")
     try:
         start = from_gregorian(start_seconds, zone)
     except (OverflowError, OSError, ValueError):
