@@ -17,7 +17,7 @@ from typing import Any
 
 from ...errors import BadInputError
 from ...infer import Capabilities
-from ...model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
+from ...model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, midnight
 from ...normalize import Clock
 from ...spans import Span, clip
 from . import rules
@@ -125,8 +125,9 @@ def _form(rule: Rule, shift: int) -> dict[str, Any] | None:
         return None
     if rule.freq is Freq.YEARLY:
         if rule.by is By.DATE:
-            plain, leap = (date(year, start.month, start.day) + timedelta(days=shift) for year in (2001, 2004)
-                           if start.day <= days_in_month(year, start.month))
+            if (start.month, start.day) == (2, 29):
+                return None
+            plain, leap = (date(year, start.month, start.day) + timedelta(days=shift) for year in (2001, 2004))
             if (plain.month, plain.day) != (leap.month, leap.day):
                 return None  # 29 February, or a day that moves with it
             return {"cycle": "yearly", "interval": interval, "month": plain.month, "days": [plain.day]}
