@@ -59,6 +59,16 @@ def threecx_row(source: str, window: Window) -> tuple[int, int, int, int]:
     return counts[0], counts[1], counts[2], counts[3]
 
 
+def kazoo_row(source: str, window: Window, zone: str | None = None) -> tuple[int, int, int, int]:
+    """Kazoo rules and how many recur (all but `date` rules), without and with --open-ended."""
+    counts: list[int] = []
+    zone = zone or ("UTC" if source.startswith("holidays:") else None)
+    for open_ended in (False, True):
+        written = convert([source], "kazoo", Options(window, zone=zone, open_ended=open_ended)).body["rules"]
+        counts += [len(written), sum(1 for r in written if r["cycle"] != "date")]
+    return counts[0], counts[1], counts[2], counts[3]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--years", default="2026-2035")
@@ -82,6 +92,13 @@ def main() -> int:
         occurrences = row(source, window)[1]
         plain, recurrent, open_plain, open_recurrent = threecx_row(source, window)
         print(f"| {source} | {occurrences} | {plain} ({recurrent}) | {open_plain} ({open_recurrent}) |")
+    print("\nKazoo temporal rules (recurring only for rules the source keeps past the window; the rest `date`).\n")
+    print("| source | one entry per date | Kazoo rules (recurring) | with --open-ended (recurring) |")
+    print("|---|---:|---:|---:|")
+    for source in sources:
+        occurrences = row(source, window)[1]
+        plain, recurring, open_plain, open_recurring = kazoo_row(source, window)
+        print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
     print("\nSeries with a native form (goal: the fewest exact entries; - where none was set).\n")
     print("| series | years | occurrences | NetSapiens (goal) | Telphin (goal) |")
     print("|---|---|---:|---:|---:|")
@@ -89,6 +106,13 @@ def main() -> int:
         span = Window(date(low, 1, 1), date(high + 1, 1, 1))
         _, occurrences, ns, tp, _ = row(str(SERIES / f"{name}.ics"), span, "America/New_York")
         print(f"| {name} | {low}-{high} | {occurrences} | {ns} ({ns_goal or '-'}) | {tp} ({tp_goal or '-'}) |")
+    print("\nThe same series on Kazoo (rules; a series the calendar ends is `date` rules).\n")
+    print("| series | years | Kazoo rules (recurring) |")
+    print("|---|---|---:|")
+    for name, ((low, high), _, _) in GOALS.items():
+        span = Window(date(low, 1, 1), date(high + 1, 1, 1))
+        plain, recurring, _, _ = kazoo_row(str(SERIES / f"{name}.ics"), span, "America/New_York")
+        print(f"| {name} | {low}-{high} | {plain} ({recurring}) |")
     return 0
 
 

@@ -4,6 +4,7 @@ validation from ../shared/spec, and injected faults (429, 500, slow answers, dro
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import threading
@@ -34,8 +35,16 @@ NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_
 TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
 TX_SECRETS = {"client_id": "3cx-client", "client_secret": "3cx-secret/'quote' & x=y"}
 TX_ENV = {"THREECX_CLIENT_ID": TX_SECRETS["client_id"], "THREECX_CLIENT_SECRET": TX_SECRETS["client_secret"]}
+KZ_KEY = "kz" + "a1" * 31
+KZ_USER = {"username": "admin", "password": "kz-pass/'word' & x=y", "account_name": "Acme Reseller"}
+KZ_ENV = {"KAZOO_API_KEY": KZ_KEY}
+KZ_USER_ENV = {"KAZOO_USERNAME": KZ_USER["username"], "KAZOO_PASSWORD": KZ_USER["password"],
+               "KAZOO_ACCOUNT_NAME": KZ_USER["account_name"]}
+KZ_ACCOUNT = "a" * 32  # the credentials' own account (America/New_York)
+KZ_SUB = "b" * 32  # a sub-account of it (Europe/London)
 SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRETS["client_secret"],
-           TX_SECRETS["client_secret"]]
+           TX_SECRETS["client_secret"], KZ_KEY, KZ_USER["password"],
+           hashlib.md5(f"{KZ_USER['username']}:{KZ_USER['password']}".encode(), usedforsecurity=False).hexdigest()]
 
 
 # Faults injected before the request is processed: nothing is applied.
@@ -133,8 +142,8 @@ class Handler(BaseHTTPRequestHandler):
         if raw:
             self.state.bodies.append((method, self.path, body))
         with self.state.lock:
-            status, answer = self.api.handle(self.state, method, self.path, self.headers.get("Authorization", ""),
-                                             body)
+            auth = self.headers.get("Authorization") or self.headers.get("X-Auth-Token", "")
+            status, answer = self.api.handle(self.state, method, self.path, auth, body)
         self._answer(status, answer, fault)
 
     def _answer(self, status: int, answer: Any, fault: Fault | None) -> None:
@@ -507,3 +516,131 @@ class ThreeCXApi:
             state.store[item["id"]].update(body)
             return 204, None
         return 405, {"error": {"code": "405", "message": "method not allowed"}}
+
+
+class KazooApi:
+    """Kazoo Crossbar temporal rules and rule sets as kazoo-temporal-rules.md §1-§3 describe them: the {"data": ...}
+    envelope both ways, X-Auth-Token from PUT /v2/api_auth or /v2/user_auth, listings paged by next_start_key
+    (`page_size` rows a page), PUT creates (201), POST replaces all public fields, DELETE; every document is checked
+    against the schema's fields and limits, and defaults (interval 1, start_date) are filled in on save."""
+
+    ACCOUNT = re.compile(r"^/v2/accounts/(?P<account>[0-9a-f]{32})(?:/(?P<kind>temporal_rules|temporal_rules_sets)"
+                         r"(?:/(?P<id>[0-9a-f]{32}))?)?(?:\?(?P<query>.*))?$")
+    ZONES: ClassVar[dict[str, str | None]] = {KZ_ACCOUNT: "America/New_York", KZ_SUB: "Europe/London"}
+    CYCLES = ("date", "daily", "weekly", "monthly", "yearly")
+    WDAYS = ("monday", "tuesday", "wednesday", "wensday", "thursday", "friday", "saturday", "sunday")
+    ORDINALS = ("every", "first", "second", "third", "fourth", "fifth", "last")
+
+    def __init__(self, page_size: int = 50) -> None:
+        self.page_size = page_size
+
+    @staticmethod
+    def envelope(data: Any, **extra: Any) -> dict[str, Any]:
+        return {"data": data, "status": "success", "request_id": uuid.uuid4().hex, "revision": "1-x", **extra}
+
+    @staticmethod
+    def failure(status: int, message: str, data: Any = None) -> tuple[int, dict[str, Any]]:
+        return status, {"data": data or {}, "error": str(status), "message": message, "status": "error"}
+
+    def problems(self, kind: str, doc: Any) -> list[str]:
+        if not isinstance(doc, dict):
+            return ["data must be an object"]
+        found = []
+        name = doc.get("name")
+        if not (isinstance(name, str) and 1 <= len(name) <= 128):
+            found.append("name: required, 1-128 characters")
+        if kind == "temporal_rules_sets":
+            rules = doc.get("temporal_rules")
+            if not (isinstance(rules, list) and rules and all(isinstance(r, str) for r in rules)):
+                found.append("temporal_rules: at least one rule id")
+            return found
+        if doc.get("cycle") not in self.CYCLES:
+            found.append("cycle: required, one of the cycles")
+        limits = {"interval": (1, None), "month": (1, 12), "time_window_start": (0, 86400),
+                  "time_window_stop": (0, 86400), "start_date": (0, None)}
+        for key, (low, high) in limits.items():
+            value = doc.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low
+                                      or (high is not None and value > high)):
+                found.append(f"{key}: out of range")
+        days, wdays = doc.get("days", []), doc.get("wdays", [])
+        if not isinstance(days, list) or not all(isinstance(d, int) and 1 <= d <= 31 for d in days):
+            found.append("days: integers 1-31")
+        if not isinstance(wdays, list) or not all(w in self.WDAYS for w in wdays):
+            found.append("wdays: weekday names")
+        if "ordinal" in doc and doc["ordinal"] not in self.ORDINALS:
+            found.append("ordinal: one of the ordinals")
+        return found
+
+    @staticmethod
+    def public(doc: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in doc.items() if not k.startswith("pvt_")}
+
+    def handle(self, state: State, method: str, path: str, auth: str, body: Any) -> tuple[int, Any]:
+        if method == "PUT" and path in ("/v2/api_auth", "/v2/user_auth"):
+            data = body.get("data") if isinstance(body, dict) else None
+            md5 = hashlib.md5(f"{KZ_USER['username']}:{KZ_USER['password']}".encode(), usedforsecurity=False)
+            wanted = ({"api_key": KZ_KEY} if path == "/v2/api_auth" else
+                      {"credentials": md5.hexdigest(), "account_name": KZ_USER["account_name"], "method": "md5"})
+            if data != wanted:
+                return self.failure(401, "invalid credentials")
+            token = f"kz-token-{uuid.uuid4().hex}"
+            state.tokens.add(token)
+            return 201, self.envelope({"account_id": KZ_ACCOUNT, "owner_id": "c" * 32}, auth_token=token)
+        if auth not in state.tokens:
+            return self.failure(401, "invalid credentials")
+        match = self.ACCOUNT.match(path)
+        if not match or match["account"] not in self.ZONES:
+            return self.failure(404, "bad identifier")
+        account, kind, found_id = match["account"], match["kind"], match["id"]
+        if kind is None:
+            if method != "GET":
+                return self.failure(405, "method not allowed")
+            return 200, self.envelope({"id": account, "name": "Acme", "timezone": self.ZONES[account]},
+                                      auth_token=auth)
+        pvt_type = "temporal_rule" if kind == "temporal_rules" else "temporal_rule_set"
+        mine = {k: v for k, v in sorted(state.store.items())
+                if v["pvt_account"] == account and v["pvt_type"] == pvt_type}
+        if found_id is None and method == "GET":
+            rows = [{"id": k, "name": v["name"], "flags": [],
+                     **({"type": v.get("cycle")} if kind == "temporal_rules" else {"rules": v["temporal_rules"]})}
+                    for k, v in mine.items()]
+            query = parse_qs(match["query"] or "")
+            first = 0
+            if "start_key" in query:
+                ids = [r["id"] for r in rows]
+                if query["start_key"][0] not in ids:
+                    return self.failure(400, "bad start_key")
+                first = ids.index(query["start_key"][0])
+            page = rows[first : first + self.page_size]
+            extra = {"page_size": len(page), "start_key": rows[first]["id"] if rows else None}
+            if first + self.page_size < len(rows):
+                extra["next_start_key"] = rows[first + self.page_size]["id"]
+            return 200, self.envelope(page, auth_token=auth, **extra)
+        data = body.get("data") if isinstance(body, dict) else None
+        if found_id is None and method == "PUT":
+            problems = self.problems(kind, data)
+            if problems:
+                return self.failure(400, "validation failed", {"problems": problems})
+            new_id = uuid.uuid4().hex
+            doc = {**({"interval": 1, "start_date": 62586115200} if kind == "temporal_rules" else {}), **data,
+                   "id": new_id, "pvt_account": account, "pvt_type": pvt_type}
+            state.store[new_id] = doc
+            return 201, self.envelope(self.public(doc), auth_token=auth)
+        if found_id is None or found_id not in mine:
+            return self.failure(404, "bad identifier")
+        if method == "GET":
+            return 200, self.envelope(self.public(mine[found_id]), auth_token=auth)
+        if method == "DELETE":
+            doc = state.store.pop(found_id)
+            return 200, self.envelope(self.public(doc), auth_token=auth)
+        if method == "POST":
+            problems = self.problems(kind, data)
+            if problems:
+                return self.failure(400, "validation failed", {"problems": problems})
+            old = state.store[found_id]
+            doc = {**({"interval": 1, "start_date": 62586115200} if kind == "temporal_rules" else {}), **data,
+                   "id": found_id, "pvt_account": old["pvt_account"], "pvt_type": pvt_type}
+            state.store[found_id] = doc
+            return 200, self.envelope(self.public(doc), auth_token=auth)
+        return self.failure(405, "method not allowed")

@@ -8,6 +8,9 @@ import pytest
 
 from pbxcal.platforms import PLATFORMS
 from pbxcal.platforms.ics import target as ics_target
+from pbxcal.platforms.kazoo import client as kz_client
+from pbxcal.platforms.kazoo import rules as kz_rules
+from pbxcal.platforms.kazoo import target as kz
 from pbxcal.platforms.netsapiens import client as ns_client
 from pbxcal.platforms.netsapiens import holiday_api
 from pbxcal.platforms.netsapiens import target as ns
@@ -32,6 +35,11 @@ def page(name: str) -> str:
     ("ics.md", list(ics_target.FREQS.values())),
     ("3cx.md", [*tx.FIELDS, "Id", "Group", "HolidayPrompt", "PT23H59M", "PT0S", "THREECX_CLIENT_ID",
                 "THREECX_CLIENT_SECRET", "/connect/token", "startswith(Name,", "Name eq", tx.SEPARATOR]),
+    ("kazoo.md", [*kz.WRITTEN, *kz_rules.CYCLES, *kz_rules.ORDINALS, *kz_rules.IGNORED, "enabled", "monday",
+                  "sunday", "86399", "86400", str(kz_rules.GREGORIAN_OFFSET), str(kz_rules.SCHEMA_START),
+                  "KAZOO_API_KEY",
+                  *kz_client.USER_VARIABLES, *kz_client.ACCOUNT_VARIABLES, "/v2/api_auth", "/v2/user_auth",
+                  "X-Auth-Token", "next_start_key", "start_key", "--account", "--any-zone", "temporal_route"]),
 ])
 def test_every_name_the_code_knows_is_documented(name, words):
     text = page(name)

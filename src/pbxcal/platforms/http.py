@@ -30,6 +30,8 @@ class ConnectOptions:
     domain: str = "~"
     user: str | None = None
     client_id: str = "@me"
+    account: str | None = None  # Kazoo: a reseller's sub-account (default: the credentials' own)
+    any_zone: bool = False  # upload even when the platform's zone differs from the body's
     token_file: str | None = None
     environ: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
@@ -175,6 +177,7 @@ class Http:
                                    follow_redirects=False)
         self.token: str | None = None
         self.renew_token: Callable[[], None] | None = None  # set by clients whose tokens expire
+        self.auth_header = ("Authorization", "Bearer ")  # the header a token travels in, and its prefix
 
     def request(self, method: str, url: str, *, body: Any = None, form: dict[str, str] | None = None,
                 authorised: bool = True, changes: bool = False, once: bool = False) -> Answer:
@@ -203,7 +206,7 @@ class Http:
               once: bool) -> tuple[int, bytes, httpx.Headers]:
         headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if authorised and self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+            headers[self.auth_header[0]] = f"{self.auth_header[1]}{self.token}"
         retry = _Retry(total=self.options.retries, backoff_factor=self.options.backoff,
                        max_backoff_wait=MAX_WAIT, allowed_methods=["GET", "PUT", "PATCH", "DELETE", "POST"],
                        status_forcelist=(429,) if once else RETRY_STATUSES,

@@ -55,18 +55,31 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     target = detect_target(body)
     if target is None:
         raise BadInputError(f"JSON is none of {BODIES}", path=spec)
-    entries = target.entries(body)
     name = (body.get("timeframe-name") or body.get("name")) if isinstance(body, dict) else None
     zone = target.zone_of(body) and check_zone(target.zone_of(body))
+    # Entries whose dates depend on a clock the body does not name (Kazoo rules) are read on the target's.
+    on_wall = getattr(target, "entries_on", None) if zone is None else None
+    try:
+        entries = None if on_wall else target.entries(body)
+    except BadInputError as error:
+        raise type(error)(error.reason, path=error.path or spec) from None
     if name is not None and not isinstance(name, str):
         raise BadInputError("the body's name must be a string", path=spec)
 
     def expand(wall: str | None, window: Window) -> list[Item]:
+        try:
+            return _expand(wall, window)
+        except BadInputError as error:  # an entry the evaluator refuses: say which file it is in
+            if error.path:
+                raise
+            raise type(error)(error.reason, path=spec) from None
+
+    def _expand(wall: str | None, window: Window) -> list[Item]:
         here = WallClock(zone) if zone and wall and zone != wall else None
         there = WallClock(wall) if here else None
         horizon = Window(window.first - MARGIN, window.until + timedelta(days=LOOKAHEAD.days))
         items = []
-        for number, entry in enumerate(entries, start=1):
+        for number, entry in enumerate(entries if entries is not None else on_wall(body, wall), start=1):
             moved = [m for s in target.spans([entry], horizon) for m in _move(s, here, there)]
             spans = [span for span, _ in moved]
             # A platform that names each occurrence of one item alike (3CX: NAME · ITEM YYYY-MM-DD) says which

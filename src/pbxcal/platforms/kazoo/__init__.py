@@ -1,0 +1,1 @@
+"""2600Hz Kazoo: temporal rules (target) and the Crossbar API (client)."""
