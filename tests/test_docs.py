@@ -13,6 +13,8 @@ from pbxcal.platforms.netsapiens import holiday_api
 from pbxcal.platforms.netsapiens import target as ns
 from pbxcal.platforms.telphin import target as tp
 from pbxcal.platforms.threecx import target as tx
+from pbxcal.platforms.webex import client as wx_client
+from pbxcal.platforms.webex import target as wx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -32,6 +34,10 @@ def page(name: str) -> str:
     ("ics.md", list(ics_target.FREQS.values())),
     ("3cx.md", [*tx.FIELDS, "Id", "Group", "HolidayPrompt", "PT23H59M", "PT0S", "THREECX_CLIENT_ID",
                 "THREECX_CLIENT_SECRET", "/connect/token", "startswith(Name,", "Name eq", tx.SEPARATOR]),
+    ("webex.md", [*wx.EVENT_FIELDS, *wx.RECURRENCE_FIELDS, *wx.WEEKLY_KEYS, *wx.WEEKS.values(), "LAST", "JANUARY",
+                  "DECEMBER", "MONDAY", "SUNDAY", "holidays", "businessHours", "23:59", "24:00", "WEBEX_TOKEN",
+                  "orgId", "timeZone", "--location", "--org", "--allow-zone-mismatch", wx_client.DEFAULT_SERVER,
+                  "rel=\"next\"", "spark-admin:telephony_config_write"]),
 ])
 def test_every_name_the_code_knows_is_documented(name, words):
     text = page(name)
