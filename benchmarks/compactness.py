@@ -96,8 +96,7 @@ def main() -> int:
         occurrences = row(source, window)[1]
         plain, recurrent, open_plain, open_recurrent = threecx_row(source, window)
         print(f"| {source} | {occurrences} | {plain} ({recurrent}) | {open_plain} ({open_recurrent}) |")
-    print("\nWebex events (yearly by date or n-th/last weekday, weekly; a monthly rule as one yearly event per month; "
-          "the rest one per day).\n")
+    print("\nWebex events (yearly by date or n-th/last weekday, weekly; the rest one per day).\n")
     print("| source | one entry per date | Webex events (recurring) | with --open-ended (recurring) |")
     print("|---|---:|---:|---:|")
     wanted = {f"holidays:{c}" for c in WEBEX_COUNTRIES}

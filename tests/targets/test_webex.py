@@ -202,12 +202,22 @@ def test_a_rule_with_an_end_stops_the_day_after_its_last_occurrence():
                                        "recurYearlyByDate": {"dayOfMonth": 25, "month": "DECEMBER"}}
 
 
-def test_a_monthly_rule_is_one_yearly_event_per_month_and_february_29_one_by_one(tmp_path):
-    path = calendar_file(tmp_path, "SUMMARY:Payroll\r\nDTSTART;VALUE=DATE:20260115\r\nRRULE:FREQ=MONTHLY\r\n",
-                         "SUMMARY:Month end\r\nDTSTART;VALUE=DATE:20260131\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1\r\n",
-                         "SUMMARY:Quarterly\r\nDTSTART;VALUE=DATE:20260112\r\nRRULE:FREQ=MONTHLY;INTERVAL=3;"
-                         "BYDAY=2MO\r\n")
-    result = convert([str(path)], "webex", Options(W, zone="UTC"))
+MONTHLY = ("SUMMARY:Payroll\r\nDTSTART;VALUE=DATE:20260115\r\nRRULE:FREQ=MONTHLY\r\n",
+           "SUMMARY:Month end\r\nDTSTART;VALUE=DATE:20260131\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1\r\n",
+           "SUMMARY:Quarterly\r\nDTSTART;VALUE=DATE:20260112\r\nRRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=2MO\r\n")
+
+
+def test_anything_monthly_is_written_as_one_off_events_as_semantics_says(tmp_path):
+    result = convert([str(calendar_file(tmp_path, *MONTHLY))], "webex", Options(W, zone="UTC"))
+    assert_well_formed(result.body)
+    found = wx.entries(result.body)
+    assert not any("recurrence" in e for e in found) and len(found) == 36 + 36 + 12
+    assert {o.status for o in result.report.outcomes.values()} == {"expanded"}
+
+
+def test_monthly_as_yearly_per_month_is_exact_where_the_contract_allows_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(wx, "MONTHLY_AS_YEARLY", True)
+    result = convert([str(calendar_file(tmp_path, *MONTHLY))], "webex", Options(W, zone="UTC"))
     assert_well_formed(result.body)
     found = wx.entries(result.body)
     payroll = [e for e in found if wx.item_of(e) == "Payroll"]
@@ -219,6 +229,13 @@ def test_a_monthly_rule_is_one_yearly_event_per_month_and_february_29_one_by_one
     quarterly = [e for e in found if wx.item_of(e) == "Quarterly"]
     assert [e["recurrence"]["recurYearlyByDay"]["week"] for e in quarterly] == ["SECOND"] * 4
     assert any("one-offs" in r for o in result.report.outcomes.values() for r in o.reasons)
+
+
+def test_the_registry_knows_webex_by_name_and_alias(tmp_path):
+    from pbxcal.platforms import get_client, get_target
+
+    assert get_target("webex") is wx and get_target("Webex-Calling") is wx
+    assert get_client("webex").DEFAULT_SERVER == "https://webexapis.com"
 
 
 def test_every_day_is_weekly_on_seven_days_and_an_end_no_date_can_say_is_split(tmp_path):
