@@ -69,6 +69,20 @@ def kazoo_row(source: str, window: Window, zone: str | None = None) -> tuple[int
     return counts[0], counts[1], counts[2], counts[3]
 
 
+WEBEX_COUNTRIES = ("US", "GB", "DE", "FR", "JP")
+
+
+def webex_row(source: str, window: Window) -> tuple[int, int, int, int]:
+    """Webex events and how many recur, without and with --open-ended."""
+    counts: list[int] = []
+    for open_ended in (False, True):
+        zone = "UTC" if source.startswith("holidays:") else None
+        body = convert([source], "webex", Options(window, zone=zone, open_ended=open_ended)).body
+        events = get_target("webex").entries(body)
+        counts += [len(events), sum(1 for e in events if "recurrence" in e)]
+    return counts[0], counts[1], counts[2], counts[3]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--years", default="2026-2035")
@@ -98,6 +112,14 @@ def main() -> int:
     for source in sources:
         occurrences = row(source, window)[1]
         plain, recurring, open_plain, open_recurring = kazoo_row(source, window)
+        print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
+    print("\nWebex events (yearly by date or n-th/last weekday, weekly; the rest one per day).\n")
+    print("| source | one entry per date | Webex events (recurring) | with --open-ended (recurring) |")
+    print("|---|---:|---:|---:|")
+    wanted = {f"holidays:{c}" for c in WEBEX_COUNTRIES}
+    for source in (s for s in sources if s in wanted or not s.startswith("holidays:")):
+        occurrences = row(source, window)[1]
+        plain, recurring, open_plain, open_recurring = webex_row(source, window)
         print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
     print("\nSeries with a native form (goal: the fewest exact entries; - where none was set).\n")
     print("| series | years | occurrences | NetSapiens (goal) | Telphin (goal) |")

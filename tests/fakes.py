@@ -3,6 +3,7 @@ validation from ../shared/spec, and injected faults (429, 500, slow answers, dro
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import vendor_schema
 
@@ -35,6 +36,8 @@ NS_OAUTH_ENV = {"NS_CLIENT_ID": NS_SECRETS["client_id"], "NS_CLIENT_SECRET": NS_
 TP_ENV = {"TELPHIN_CLIENT_ID": TP_SECRETS["client_id"], "TELPHIN_CLIENT_SECRET": TP_SECRETS["client_secret"]}
 TX_SECRETS = {"client_id": "3cx-client", "client_secret": "3cx-secret/'quote' & x=y"}
 TX_ENV = {"THREECX_CLIENT_ID": TX_SECRETS["client_id"], "THREECX_CLIENT_SECRET": TX_SECRETS["client_secret"]}
+WX_TOKEN = "wx-admin/token+value=" + "w" * 40
+WX_ENV = {"WEBEX_TOKEN": WX_TOKEN}
 KZ_KEY = "kz" + "a1" * 31
 KZ_USER = {"username": "admin", "password": "kz-pass/'word' & x=y", "account_name": "Acme Reseller"}
 KZ_ENV = {"KAZOO_API_KEY": KZ_KEY}
@@ -43,12 +46,12 @@ KZ_USER_ENV = {"KAZOO_USERNAME": KZ_USER["username"], "KAZOO_PASSWORD": KZ_USER[
 KZ_ACCOUNT = "a" * 32  # the credentials' own account (America/New_York)
 KZ_SUB = "b" * 32  # a sub-account of it (Europe/London)
 SECRETS = [NS_KEY, NS_SECRETS["client_secret"], NS_SECRETS["password"], TP_SECRETS["client_secret"],
-           TX_SECRETS["client_secret"], KZ_KEY, KZ_USER["password"],
+           TX_SECRETS["client_secret"], KZ_KEY, KZ_USER["password"], WX_TOKEN,
            hashlib.md5(f"{KZ_USER['username']}:{KZ_USER['password']}".encode(), usedforsecurity=False).hexdigest()]
 
 
 # Faults injected before the request is processed: nothing is applied.
-BEFORE = {"429", "500", "drop", "slow", "echo", "301", "expire"}
+BEFORE = {"429", "500", "drop", "slow", "echo", "301", "expire", "429-wait"}
 # Faults injected after the request is processed (its change is applied): only the answer goes wrong.
 AFTER = {"late", "drop-after", "500-after", "text", "empty", "shape", "204", "huge", "huge-declared", "drip",
          "drip-headers"}
@@ -126,6 +129,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(self.state.slow_seconds)
         if kind in ("429", "500"):
             return self._send(int(kind), {"code": int(kind), "message": f"injected {kind}"})
+        if kind == "429-wait":  # Too Many Requests with Retry-After: payload seconds
+            return self._send(429, {"message": "injected 429"}, headers={"Retry-After": str(fault.payload)})
         if kind == "echo":  # a gateway that repeats the request in its error, as real ones do
             echoed = (f"bad gateway for {method} {self.path}; authorization: {self.headers.get('Authorization')}; "
                       f"body: {raw.decode()}; headers: {dict(self.headers)}")
@@ -143,13 +148,13 @@ class Handler(BaseHTTPRequestHandler):
             self.state.bodies.append((method, self.path, body))
         with self.state.lock:
             auth = self.headers.get("Authorization") or self.headers.get("X-Auth-Token", "")
-            status, answer = self.api.handle(self.state, method, self.path, auth, body)
-        self._answer(status, answer, fault)
+            status, answer, *headers = self.api.handle(self.state, method, self.path, auth, body)
+        self._answer(status, answer, fault, headers[0] if headers else None)
 
-    def _answer(self, status: int, answer: Any, fault: Fault | None) -> None:
+    def _answer(self, status: int, answer: Any, fault: Fault | None, headers: dict[str, str] | None = None) -> None:
         kind = fault.kind if fault else None
         if kind is None or kind in BEFORE or kind == "barrier" or status >= 300:
-            return self._send(status, answer)
+            return self._send(status, answer, headers=headers)
         if kind == "late":
             time.sleep(self.state.slow_seconds)
             return self._send(status, answer)
@@ -443,6 +448,8 @@ class FakeServer:
         handler = type("BoundHandler", (Handler,), {"state": self.state, "api": api})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if hasattr(api, "url"):  # an API whose answers hold absolute links
+            api.url = self.url
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def secrets(self) -> list[str]:
@@ -644,3 +651,159 @@ class KazooApi:
             state.store[found_id] = doc
             return 200, self.envelope(self.public(doc), auth_token=auth)
         return self.failure(405, "method not allowed")
+
+
+def webex_id(kind: str, name: str) -> str:
+    """An id as Webex derives it from a name (webex-calling-schedules.md §7, inferred from the documented examples)."""
+    inner = base64.b64encode(name.encode()).decode().rstrip("=")
+    return base64.b64encode(f"ciscospark://us/{kind}/{inner}".encode()).decode().rstrip("=")
+
+
+class WebexApi:
+    """Webex Calling location schedules as webex-calling-schedules.md describes them: locations listed by name
+    (contains, as loose filters do) and read by id; holiday schedules listed (by type, name prefix, in pages of
+    PAGE with a Link rel="next"), created with their events (201 {"id"}), read with events; events created (201),
+    updated whole (a new name gives a new id), deleted (204); names unique; ids derived from names; orgId lets
+    the partner token act in CUSTOMER. Every schedule and event body is checked against the documented fields."""
+
+    OWN, CUSTOMER = "org-own", "org-customer"
+    PAGE = 2
+    url = ""  # the fake server's base, set when it starts (absolute Link URLs)
+    LOCATIONS: ClassVar[dict[str, list[dict[str, Any]]]] = {
+        OWN: [{"id": "bG9jLWhx", "name": "HQ", "timeZone": "America/New_York"},
+              {"id": "bG9jLWJlcmxpbg", "name": "Berlin", "timeZone": "Europe/Berlin"},
+              {"id": "bG9jLWJlcmxpbjI", "name": "Berlin 2", "timeZone": "Europe/Berlin"},
+              {"id": "bG9jLXR3aW4x", "name": "Twin", "timeZone": "UTC"},
+              {"id": "bG9jLXR3aW4y", "name": "Twin", "timeZone": "UTC"}],
+        CUSTOMER: [{"id": "bG9jLWN1c3RvbWVy", "name": "HQ", "timeZone": "Europe/London"}],
+    }
+    ROUTE = re.compile(r"^/v1/telephony/config/locations/(?P<loc>[^/]+)/schedules(?:/(?P<type>[^/]+)/(?P<id>[^/]+)"
+                       r"(?:/events(?:/(?P<event>[^/]+))?(?P<events>/events)?)?)?$")
+    EVENT: ClassVar[set[str]] = {"name", "startDate", "endDate", "startTime", "endTime", "allDayEnabled", "recurrence"}
+    RECURRENCE: ClassVar[set[str]] = {"recurForEver", "recurEndDate", "recurWeekly", "recurYearlyByDate",
+                                      "recurYearlyByDay"}
+
+    @classmethod
+    def check_event(cls, event: Any) -> str | None:
+        if not isinstance(event, dict) or not {"name", "startDate", "endDate"} <= set(event):
+            return "name, startDate and endDate are required"
+        if set(event) - cls.EVENT:
+            return f"unknown event fields {sorted(set(event) - cls.EVENT)}"
+        if not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(event[k])) for k in ("startDate", "endDate")):
+            return "dates are YYYY-MM-DD"
+        times = all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(event.get(k))) for k in ("startTime", "endTime"))
+        if not event.get("allDayEnabled") and not times:
+            return "startTime and endTime (HH:MM) are mandatory if the event is not all day"
+        recurrence = event.get("recurrence")
+        if recurrence is not None:
+            if not isinstance(recurrence, dict) or set(recurrence) - cls.RECURRENCE:
+                return f"unknown recurrence fields {sorted(set(recurrence) - cls.RECURRENCE)}"
+            weekly = recurrence.get("recurWeekly")
+            if weekly is not None and "sunday" not in weekly:
+                return "recurWeekly.sunday is required"
+            by_date = recurrence.get("recurYearlyByDate")
+            if by_date is not None and not {"dayOfMonth", "month"} <= set(by_date):
+                return "recurYearlyByDate needs dayOfMonth and month"
+            by_day = recurrence.get("recurYearlyByDay")
+            if by_day is not None and (not {"day", "week", "month"} <= set(by_day)
+                                       or by_day["week"] not in ("FIRST", "SECOND", "THIRD", "FOURTH", "LAST")):
+                return "recurYearlyByDay needs day, week (FIRST..FOURTH, LAST) and month"
+        return None
+
+    def handle(self, state: State, method: str, path: str, auth: str, body: Any) -> tuple[Any, ...]:
+        if auth != f"Bearer {WX_TOKEN}":
+            return 401, {"message": "The request requires a valid access token set in the Authorization request "
+                                    "header.", "trackingId": "x"}
+        route, _, query = path.partition("?")
+        params = {k: v[0] for k, v in parse_qs(query).items()}
+        org = params.get("orgId", self.OWN)
+        if org not in self.LOCATIONS:
+            return 403, {"message": "not authorised in that organisation"}
+        locations = self.LOCATIONS[org]
+        if route == "/v1/locations" and method == "GET":
+            return 200, {"items": [p for p in locations if params.get("name", "") in p["name"]]}
+        if route.startswith("/v1/locations/") and method == "GET":
+            found = [p for p in locations if p["id"] == route.rsplit("/", 1)[1]]
+            return (200, found[0]) if found else (404, {"message": "location not found"})
+        match = self.ROUTE.match(route)
+        if not match or match["loc"] not in {p["id"] for p in locations}:
+            return 404, {"message": "not found"}
+        mine = {k: v for k, v in state.store.items() if v["locationId"] == match["loc"]}
+        if match["id"] is None:
+            if method == "GET":
+                return self.page(route, params, sorted(mine.values(), key=lambda s: s["name"]))
+            if method == "POST":
+                return self.create(state, match["loc"], body)
+            return 405, {"message": "method not allowed"}
+        key = f"{match['loc']}/{match['id']}"
+        if key not in mine or mine[key]["type"] != match["type"]:
+            return 404, {"message": "schedule not found"}
+        schedule = mine[key]
+        if match["event"] is None and match["events"] is None and not route.endswith("/events"):
+            if method == "GET":
+                return 200, {k: schedule[k] for k in ("id", "name", "type", "events")}
+            if method == "DELETE":
+                del state.store[key]
+                return 204, None
+            return 405, {"message": "not offered here"}
+        return self.event(schedule, method, match["event"], body)
+
+    def page(self, route: str, params: dict[str, str], listed: list[dict[str, Any]]) -> tuple[Any, ...]:
+        kind, name = params.get("type"), params.get("name", "")
+        found = [{k: s[k] for k in ("id", "name", "type", "locationId")} | {"locationName": "x"} for s in listed
+                 if (kind is None or s["type"] == kind) and s["name"].startswith(name)]
+        start = int(params.get("start", 0))
+        headers = {}
+        if start + self.PAGE < len(found):
+            following = {**params, "start": str(start + self.PAGE), "max": str(self.PAGE)}
+            headers["Link"] = f'<{self.url}{route}?{urlencode(following)}>; rel="next"'
+        return 200, {"schedules": found[start:start + self.PAGE]}, headers
+
+    def create(self, state: State, location: str, body: Any) -> tuple[Any, ...]:
+        if not isinstance(body, dict) or set(body) - {"name", "type", "events"} or body.get("type") not in (
+                "holidays", "businessHours") or not body.get("name"):
+            return 400, {"message": "name and type are required"}
+        made = webex_id("SCHEDULE", body["name"])
+        if f"{location}/{made}" in state.store:
+            return 409, {"message": "a schedule of that name exists"}
+        events = []
+        for event in body.get("events") or []:
+            problem = self.check_event(event)
+            if problem:
+                return 400, {"message": problem}
+            events.append({"id": webex_id("SCHEDULE_EVENT", event["name"]), **event})
+        if len({e["name"] for e in events}) != len(events):
+            return 400, {"message": "event names must be unique"}
+        state.store[f"{location}/{made}"] = {"id": made, "name": body["name"], "type": body["type"],
+                                             "locationId": location, "events": events}
+        return 201, {"id": made}
+
+    def event(self, schedule: dict[str, Any], method: str, event_id: str | None, body: Any) -> tuple[Any, ...]:
+        events = schedule["events"]
+        if event_id is None:
+            if method != "POST":
+                return 405, {"message": "method not allowed"}
+            problem = self.check_event(body)
+            if problem:
+                return 400, {"message": problem}
+            if any(e["name"] == body["name"] for e in events):
+                return 409, {"message": "an event of that name exists"}
+            made = {"id": webex_id("SCHEDULE_EVENT", body["name"]), **body}
+            events.append(made)
+            return 201, {"id": made["id"]}
+        found = [e for e in events if e["id"] == event_id]
+        if not found:
+            return 404, {"message": "event not found"}
+        if method == "GET":
+            return 200, found[0]
+        if method == "DELETE":
+            events.remove(found[0])
+            return 204, None
+        if method == "PUT":
+            problem = self.check_event(body)
+            if problem:
+                return 400, {"message": problem}
+            found[0].clear()
+            found[0].update({"id": webex_id("SCHEDULE_EVENT", body["name"]), **body})
+            return 200, {"id": found[0]["id"]}
+        return 405, {"message": "method not allowed"}

@@ -16,6 +16,8 @@ from pbxcal.platforms.netsapiens import holiday_api
 from pbxcal.platforms.netsapiens import target as ns
 from pbxcal.platforms.telphin import target as tp
 from pbxcal.platforms.threecx import target as tx
+from pbxcal.platforms.webex import client as wx_client
+from pbxcal.platforms.webex import target as wx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -39,7 +41,12 @@ def page(name: str) -> str:
                   "sunday", "86399", "86400", str(kz_rules.GREGORIAN_OFFSET), str(kz_rules.SCHEMA_START),
                   "KAZOO_API_KEY",
                   *kz_client.USER_VARIABLES, *kz_client.ACCOUNT_VARIABLES, "/v2/api_auth", "/v2/user_auth",
-                  "X-Auth-Token", "next_start_key", "start_key", "--account", "--any-zone", "temporal_route"]),
+                  "X-Auth-Token", "next_start_key", "start_key", "--account", "--allow-zone-mismatch",
+                  "temporal_route"]),
+    ("webex.md", [*wx.EVENT_FIELDS, *wx.RECURRENCE_FIELDS, *wx.WEEKLY_KEYS, *wx.WEEKS.values(), "LAST", "JANUARY",
+                  "DECEMBER", "MONDAY", "SUNDAY", "holidays", "businessHours", "23:59", "24:00", "WEBEX_TOKEN",
+                  "orgId", "timeZone", "--location", "--org", "--allow-zone-mismatch", wx_client.DEFAULT_SERVER,
+                  "rel=\"next\"", "spark-admin:telephony_config_write"]),
 ])
 def test_every_name_the_code_knows_is_documented(name, words):
     text = page(name)

@@ -113,7 +113,7 @@ def test_a_sub_account_by_account_and_the_zone_compared(tmp_path):
         refused = upload(fake, london)
         assert refused.exit_code == 2 and "runs on America/New_York, the body on Europe/London" in refused.stderr
         assert refused.stderr.count("\n") == 1 and not rule_sets(fake, KZ_ACCOUNT)
-        assert upload(fake, london, "--any-zone").exit_code == 0
+        assert upload(fake, london, "--allow-zone-mismatch").exit_code == 0
         wrong = upload(fake, new_york, "--account", KZ_SUB)
         assert wrong.exit_code == 2 and "--timezone Europe/London" in wrong.stderr
 

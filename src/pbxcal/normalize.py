@@ -28,6 +28,9 @@ class Clock:
 
     resolution: int
     end_of_day: int
+    # A clock on which no timed span may end at midnight (Webex: `24:00` and `23:59` untested) ends it this many
+    # seconds after its day's midnight instead: narrower, and reported as approximated. None: midnight is sayable.
+    last_end: int | None = None
 
 
 def _on_clock(moment: datetime, clock: Clock) -> bool:
@@ -47,6 +50,16 @@ def snap(span: Span, clock: Clock) -> Span:
     return Span(start, end)
 
 
+def before_midnight(span: Span, clock: Clock) -> list[Span]:
+    """The span with a timed first day that ends at midnight cut back to the clock's last end (whole days and
+    later pieces are kept); the span itself on a clock that can end at midnight."""
+    day = midnight(span.start.date())
+    if clock.last_end is None or span.start == day or span.end < day + DAY:
+        return [span]
+    return [s for s in (Span(span.start, day + timedelta(seconds=clock.last_end)), Span(day + DAY, span.end))
+            if s.end > s.start]
+
+
 def snap_items(items: list[Item], clock: Clock) -> None:
     for item in items:
         snapped = [snap(s, clock) for s in item.spans]
@@ -58,6 +71,15 @@ def snap_items(items: list[Item], clock: Clock) -> None:
             )
             item.approximated = True
             item.spans = snapped
+        if clock.last_end is not None:
+            cut = [piece for s in item.spans for piece in before_midnight(s, clock)]
+            if cut != item.spans:
+                moved = next(s for s in item.spans if before_midnight(s, clock) != [s])
+                shown = ", ".join(map(str, before_midnight(moved, clock))) or "nothing"
+                item.notes.append(f"approximated: {moved} ends a timed day at midnight, which the target's clock "
+                                  f"cannot say; written as {shown}")
+                item.approximated = True
+                item.spans = cut
 
 
 def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
@@ -200,4 +222,5 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
     return Schedule(name, zone, window, items, series)
 
 
-__all__ = ["CHECK_AHEAD", "LOOKAHEAD", "UNCHECKED", "Clock", "build_schedule", "day_pieces", "group_series", "snap"]
+__all__ = ["CHECK_AHEAD", "LOOKAHEAD", "UNCHECKED", "Clock", "before_midnight", "build_schedule", "day_pieces",
+           "group_series", "snap"]

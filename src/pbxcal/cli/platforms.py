@@ -22,12 +22,14 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Where a platform is: server and domain/user (NetSapiens) or client id (Telphin), and how to talk to it."""
     decorators = [
         click.option("--server", metavar="https://HOST", help="The platform's API host (required, but for "
-                     "upload --restore: the backup's)."),
+                     "upload --restore: the backup's; Webex: https://webexapis.com)."),
         click.option("--domain", default="~", show_default=True, help="NetSapiens domain (~: the token's own)."),
         click.option("--user", help="NetSapiens user, for a user timeframe (default: a domain timeframe)."),
         click.option("--client-id", default="@me", show_default=True, help="Telphin client id."),
         click.option("--account", help="Kazoo account id, for a reseller's sub-account (default: the credentials' "
                      "own)."),
+        click.option("--location", help="Webex Calling location, by name or id (required for Webex)."),
+        click.option("--org", help="Webex: the customer organisation's id, for a partner administrator (orgId)."),
         click.option("--token-file", type=click.Path(dir_okay=False), help="A file holding a bearer token or key."),
         click.option("--retries", type=click.IntRange(0), default=4, show_default=True,
                      help="Retries on 429, 5xx, timeouts and dropped connections, with backoff (an upload's create "
@@ -43,20 +45,24 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: dict[str, Any] | None = None,
-             body_path: str | None = None, any_zone: bool = False) -> Any:
+             body_path: str | None = None) -> Any:
     """A client for the platform, its server, credentials and the body to send checked (exit 2) before the first
     request."""
     from ..platforms.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
 
-    if not kwargs.get("server"):
+    client = get_client(target)
+    server = kwargs.get("server") or getattr(client, "DEFAULT_SERVER", None)
+    if not server:
         raise BadInputError("--server is required (the platform's API host, e.g. https://pbx.example.com)")
-    options = ConnectOptions(server=kwargs["server"], domain=kwargs["domain"], user=kwargs["user"],
-                             client_id=kwargs["client_id"], account=kwargs["account"], any_zone=any_zone,
+    options = ConnectOptions(server=server, domain=kwargs["domain"], user=kwargs["user"],
+                             client_id=kwargs["client_id"], account=kwargs.get("account"),
+                             location=kwargs.get("location"), org=kwargs.get("org"),
+                             allow_zone_mismatch=kwargs.get("allow_zone_mismatch", False),
                              token_file=kwargs["token_file"],
                              environ=dict(os.environ), dry_run=dry_run, retries=kwargs["retries"],
                              timeout=kwargs["timeout"], max_answer_bytes=kwargs["max_answer_bytes"],
                              say=say, secrets=run_secrets())
-    remote = get_client(target).connect(options)
+    remote = client.connect(options)
     remote.check()
     if body is not None:
         try:
@@ -69,7 +75,7 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: d
     return remote
 
 
-LOCATION_OPTIONS = ("server", "domain", "user", "client_id", "account")
+LOCATION_OPTIONS = ("server", "domain", "user", "client_id", "account", "location", "org")
 
 
 def _restore_location(record: dict[str, Any], kwargs: dict[str, Any], elsewhere: bool) -> dict[str, Any]:
@@ -101,20 +107,21 @@ def _normal(key: str, value: Any) -> Any:
               help="With --restore: allow a --server, --domain, --user, --client-id or --account other than the "
                    "backup's.")
 @click.option("--allow-empty", is_flag=True, help="Let a body without entries replace one that has some.")
-@click.option("--any-zone", is_flag=True, help="Upload even when the platform's time zone differs from the body's "
-              "(Kazoo: the callflow's temporal_route sets its own).")
+@click.option("--allow-zone-mismatch", is_flag=True,
+              help="Upload even when the platform's time zone (a Kazoo account's, a Webex location's) is not the "
+                   "body's.")
 @click.option("--backup-dir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Where backups of replaced objects go.")
 @click.option("--dry-run", is_flag=True,
               help="Read what is there, print each changing request (method, URL, body), send none of them.")
 def upload_command(body_path: str | None, target: str | None, backup: str | None, restore_elsewhere: bool,
-                   allow_empty: bool, any_zone: bool, backup_dir: str, dry_run: bool, **kwargs: Any) -> None:
+                   allow_empty: bool, backup_dir: str, dry_run: bool, **kwargs: Any) -> None:
     """Upload BODY.json by name: create it, replace it in place (after a backup) or leave it unchanged.
 
     Credentials come from the environment (NS_API_KEY, or NS_CLIENT_ID, NS_CLIENT_SECRET, NS_USERNAME and
     NS_PASSWORD; TELPHIN_CLIENT_ID and TELPHIN_CLIENT_SECRET; THREECX_CLIENT_ID and THREECX_CLIENT_SECRET;
-    KAZOO_API_KEY, or KAZOO_USERNAME, KAZOO_PASSWORD and KAZOO_ACCOUNT_NAME or KAZOO_ACCOUNT_REALM) or --token-file,
-    never from the command line.
+    KAZOO_API_KEY, or KAZOO_USERNAME, KAZOO_PASSWORD and KAZOO_ACCOUNT_NAME or KAZOO_ACCOUNT_REALM; WEBEX_TOKEN) or
+    --token-file, never from the command line.
 
     \b
     Examples:
@@ -135,7 +142,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
                 raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {chosen}",
                                     path=backup)
             remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"],
-                              backup, any_zone)
+                              backup)
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
@@ -143,9 +150,11 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             if module is None:
                 raise BadInputError(f"the body is none of {BODIES}; pass --to",
                                     path=body_path)
-            remote = _connect(module.NAME, kwargs, dry_run, body, body_path, any_zone)
+            remote = _connect(module.NAME, kwargs, dry_run, body, body_path)
             outcome = upload(remote, body, Path(backup_dir), allow_empty)
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
+        if outcome.action == "created" and getattr(remote, "CREATED_NOTE", None):
+            say(remote.CREATED_NOTE)
         if outcome.backup:
             say(f"backup of the previous version: {outcome.backup} (pbxcal upload --restore {outcome.backup})")
         return 0
@@ -157,8 +166,8 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
 @click.option("--platform", "target", required=True, type=click.Choice(CLIENT_CHOICES, case_sensitive=False),
               help="The platform to read from.")
 @remote_options
-@click.option("--name", help="The timeframe / interval name, or the 3CX or Kazoo body name (default: all of them, "
-              "as a list; Kazoo: every temporal rule).")
+@click.option("--name", help="The timeframe / interval / Webex schedule name, or the 3CX or Kazoo body name (default: "
+              "all of them, as a list; Kazoo: every temporal rule).")
 @click.option("--holidays", "holiday_code", metavar="CC[-REGION]",
               help="NetSapiens only: save Holiday API rows for this country or region instead (use with --years).")
 @click.option("--years", metavar="YYYY[-YYYY]", help="The years of Holiday API rows to fetch.")

@@ -29,13 +29,15 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("ics", ("ical",), has_client=False),
     Platform("3cx", ("threecx",), module="threecx"),
     Platform("kazoo", ("2600hz",)),
+    Platform("webex", ("webex-calling",)),
 )
 BY_NAME: dict[str, Platform] = {n: p for p in PLATFORMS for n in (p.name, *p.aliases)}
 TARGETS: dict[str, str] = {n: f"{p.package}.target" for n, p in BY_NAME.items()}  # every name -> target module
 CLIENTS: tuple[str, ...] = tuple(p.name for p in PLATFORMS if p.has_client)
 CLIENT_CHOICES: tuple[str, ...] = tuple(n for n, p in BY_NAME.items() if p.has_client)  # names and aliases
 # The JSON bodies detect_target knows.
-BODIES = "a NetSapiens timeframe, a Telphin interval, 3CX holidays or Kazoo temporal rules"
+BODIES = ("a NetSapiens timeframe, a Telphin interval, 3CX holidays, Kazoo temporal rules or a Webex "
+          "schedule")
 # The names every target module exposes, and every client module.
 TARGET_NAMES = ("NAME", "CLOCK", "CAPABILITIES", "HAS_ZONE", "detect", "candidates", "once", "finish", "body",
                 "entries", "zone_of", "read", "describe", "spans")

@@ -31,7 +31,9 @@ class ConnectOptions:
     user: str | None = None
     client_id: str = "@me"
     account: str | None = None  # Kazoo: a reseller's sub-account (default: the credentials' own)
-    any_zone: bool = False  # upload even when the platform's zone differs from the body's
+    location: str | None = None  # Webex: the location (name or id)
+    org: str | None = None  # Webex: a customer organisation a partner administrator acts in (orgId)
+    allow_zone_mismatch: bool = False  # upload even when the platform's zone is not the body's
     token_file: str | None = None
     environ: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
@@ -51,6 +53,7 @@ class Answer:
     data: Any = None
     readable: bool = False
     text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # the answer's headers, lower-case names (pagination)
 
     def describe(self) -> str:
         if self.readable:
@@ -98,6 +101,9 @@ class _Retry(Retry):
     def sleep(self, response: httpx.Response | Exception) -> None:
         why = (f"HTTP {response.status_code}" if isinstance(response, httpx.Response)
                else _failure(response))
+        wait = response.headers.get("Retry-After", "").strip() if isinstance(response, httpx.Response) else ""
+        if wait:
+            why += f", Retry-After {wait[:40]}"
         self.say(f"retrying after {why} ({self.attempts_made}/{self.total})")
         super().sleep(response)
 
@@ -197,10 +203,11 @@ class Http:
             raise RemoteError(self.redact(f"{method} {url}: HTTP {status}: {message}"),
                               unknown=status >= 500 and changes, status=status)
         text = content.decode("utf-8", "replace")
+        kept = {k.lower(): v for k, v in headers.items()}
         try:
-            return Answer(status, json.loads(text), True, text) if text.strip() else Answer(status)
+            return Answer(status, json.loads(text), True, text, kept) if text.strip() else Answer(status, headers=kept)
         except (ValueError, RecursionError):
-            return Answer(status, None, False, " ".join(self.redact(text).split()))
+            return Answer(status, None, False, " ".join(self.redact(text).split()), kept)
 
     def _send(self, method: str, url: str, body: Any, form: dict[str, str] | None, authorised: bool,
               once: bool) -> tuple[int, bytes, httpx.Headers]:

@@ -102,10 +102,10 @@ class Remote(BaseRemote):
                          lambda d: isinstance(d, dict) and isinstance(d.get("data"), dict), f"GET {url}")["data"]
         zone = account.get("timezone")
         self.zone = zone if isinstance(zone, str) and zone not in ("", "inherit") else None
-        if self.body_zone and self.zone and self.zone != self.body_zone and not self.options.any_zone:
+        if self.body_zone and self.zone and self.zone != self.body_zone and not self.options.allow_zone_mismatch:
             raise BadInputError(f"account {self.account} runs on {self.zone}, the body on {self.body_zone}: its rules "
-                                f"would match at other hours; convert with --timezone {self.zone}, or pass --any-zone "
-                                "when the callflow's temporal_route sets its own timezone")
+                                f"would match at other hours; convert with --timezone {self.zone}, or pass "
+                                "--allow-zone-mismatch when the callflow's temporal_route sets its own timezone")
         if self.body_zone and not self.zone:
             self.options.say(f"note: account {self.account} sets no time zone of its own (it inherits one): check "
                              f"that the callflow evaluates on {self.body_zone}")

@@ -1,0 +1,1 @@
+"""Webex Calling: location schedules of type holidays (target) and the Calling configuration API (client)."""
