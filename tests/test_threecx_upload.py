@@ -198,3 +198,17 @@ def test_a_body_with_holidays_it_does_not_own_is_refused_before_any_request(tmp_
         result = upload(fake, path)
         assert result.exit_code == 2 and "not named Closures · " in result.stderr
         assert fake.state.requests == []
+
+
+@pytest.mark.parametrize("name", ["Acme · East", "Acme·East", "Acme ·"])
+def test_a_body_name_holding_the_separator_is_refused_before_any_request(tmp_path, name):
+    path = body(tmp_path, "2026")
+    data = json.loads(path.read_text())
+    data["name"] = name
+    for one in data["holidays"]:
+        one["Name"] = one["Name"].replace("Closures", name, 1)
+    path.write_text(json.dumps(data))
+    with FakeServer(ThreeCXApi()) as fake:
+        result = upload(fake, path)
+        assert result.exit_code == 2 and fake.state.requests == [], result.stderr
+        assert result.stderr.count("\n") == 1 and str(path) in result.stderr and "'·'" in result.stderr

@@ -76,8 +76,12 @@ class Remote(BaseRemote):
     # ---- checks ---------------------------------------------------------------------------------------------
 
     def check_body(self, body: dict[str, Any]) -> None:
-        """The holidays are readable, each named NAME · ..., and no name twice (so a re-run finds each again)."""
+        """The name has no '·', the holidays are readable, each named NAME · ..., and no name twice (so a re-run
+        finds each again: ownership is decided by the first ' · ')."""
         name = self.name_of(body)
+        if target.SEPARATOR.strip() in name:
+            raise BadInputError(f"the body's name {name!r} contains {target.SEPARATOR.strip()!r}: a 3CX body name "
+                                "cannot, as its holidays are told apart by the first ' · ' of their names")
         holidays = _writable(body)
         owner = name + target.SEPARATOR
         strays = [h["Name"] for h in holidays if not str(h["Name"]).startswith(owner)]
