@@ -212,3 +212,21 @@ def test_a_body_name_holding_the_separator_is_refused_before_any_request(tmp_pat
         result = upload(fake, path)
         assert result.exit_code == 2 and fake.state.requests == [], result.stderr
         assert result.stderr.count("\n") == 1 and str(path) in result.stderr and "'·'" in result.stderr
+
+
+def test_an_empty_body_is_nothing_held_and_allow_empty_deletes_after_a_backup(tmp_path):
+    full = body(tmp_path, "2026")
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"name": "Closures", "timezone": "Europe/London", "holidays": []}))
+    with FakeServer(ThreeCXApi()) as fake:
+        fresh = upload(fake, empty)
+        assert fresh.exit_code == 0 and "unchanged: 'Closures'" in fresh.stderr, fresh.stderr
+        assert set(methods(fake)) == {"GET", "POST"} and fake.state.store == {}  # POST: the token
+        assert upload(fake, full).exit_code == 0 and held(fake)
+        refused = upload(fake, empty)
+        assert refused.exit_code == 2 and "--allow-empty" in refused.stderr and held(fake)
+        emptied = upload(fake, empty, "--allow-empty")
+        assert emptied.exit_code == 0 and "replaced: 'Closures'" in emptied.stderr, emptied.stderr
+        assert held(fake) == [] and len(list((tmp_path / "backups").glob("pbxcal-backup-3cx-Closures-*"))) == 1
+        again = upload(fake, empty, "--allow-empty")
+        assert again.exit_code == 0 and "unchanged: 'Closures'" in again.stderr, again.stderr

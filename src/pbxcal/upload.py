@@ -56,6 +56,9 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path, allow_empty: 
     if current is None:
         if remote.is_empty(body):
             remote.options.say(f"warning: {name!r} is empty: it will be active at no time")
+        nothing = remote.absent(name)
+        if nothing is not None and remote.same(nothing, body):
+            return Outcome("unchanged", name)
         return _create(remote, name, body)
     if remote.same(current, body):
         return Outcome("unchanged", name)
@@ -174,8 +177,10 @@ def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any],
 
 
 def _same_id(remote: Any, name: str, previous: dict[str, Any]) -> list[dict[str, Any]]:
-    """The object of this name with the previous one's id, read back now (empty when it is gone)."""
-    return [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(previous)]
+    """The object of this name with the previous one's id, read back now (empty when it is gone; on a platform
+    where nothing listed is an empty object, that empty object)."""
+    found = remote.named(name) or [remote.absent(name) or {}]
+    return [c for c in found if c and remote.id_of(c) == remote.id_of(previous)]
 
 
 def _state(remote: Any, name: str, body: dict[str, Any], previous: dict[str, Any]) -> str:

@@ -70,6 +70,10 @@ class Remote(BaseRemote):
                  if h["Name"].split(target.SEPARATOR, 1)[0] == name]
         return [{"name": name, "timezone": None, "holidays": owned}] if owned else []
 
+    def absent(self, name: str) -> dict[str, Any]:
+        """No holiday named NAME · ... is the empty body of that name."""
+        return {"name": name, "timezone": None, "holidays": []}
+
     def _by_name(self, name: str) -> list[dict[str, Any]]:
         return [h for h in self._query(f"Name eq {_literal(name)}") if h["Name"] == name]
 
