@@ -39,6 +39,10 @@ def strip(holidays):
     return [{k: v for k, v in h.items() if k not in ("Id", "Group", "HolidayPrompt")} for h in holidays]
 
 
+def without_ids(holidays):
+    return [{k: v for k, v in h.items() if k != "Id"} for h in holidays]
+
+
 def methods(fake):
     return [m for m, _ in fake.state.requests]
 
@@ -73,6 +77,8 @@ def test_create_unchanged_diff_restore_and_download(tmp_path):
         fake.state.requests.clear()
         again = upload(fake, first)
         assert "unchanged: 'Closures'" in again.stderr and set(methods(fake)) == {"GET", "POST"}  # POST: the token
+        for number, one in enumerate(held(fake)):  # set in the console: kept by the diff, saved and restored
+            one.update(Group=f"Sales {number}", HolidayPrompt=f"closed-{number}.wav")
         before = json.loads(json.dumps(held(fake)))
         fake.state.requests.clear()
         replaced = upload(fake, second)
@@ -84,7 +90,9 @@ def test_create_unchanged_diff_restore_and_download(tmp_path):
         assert sorted(json.loads(backup.read_text())["saved"]["holidays"], key=lambda h: h["Name"]) == before
         restored = run("upload", "--restore", backup, "--backup-dir", tmp_path / "b2", env=TX_ENV, fake=fake)
         assert restored.exit_code == 0 and "replaced: 'Closures'" in restored.stderr, restored.stderr
-        assert strip(held(fake)) == strip(before)
+        assert without_ids(held(fake)) == without_ids(before)
+        assert "unchanged: 'Closures'" in run("upload", "--restore", backup, "--backup-dir", tmp_path / "b3",
+                                              env=TX_ENV, fake=fake).stderr
         downloaded = run("download", "--platform", "3cx", "--server", fake.url, "--name", "Closures", env=TX_ENV,
                          fake=fake)
         assert downloaded.exit_code == 0
@@ -230,3 +238,30 @@ def test_an_empty_body_is_nothing_held_and_allow_empty_deletes_after_a_backup(tm
         assert held(fake) == [] and len(list((tmp_path / "backups").glob("pbxcal-backup-3cx-Closures-*"))) == 1
         again = upload(fake, empty, "--allow-empty")
         assert again.exit_code == 0 and "unchanged: 'Closures'" in again.stderr, again.stderr
+
+
+def test_a_holiday_field_pbxcal_does_not_know_is_refused_before_any_request(tmp_path):
+    path = body(tmp_path, "2026")
+    data = json.loads(path.read_text())
+    data["holidays"][0]["Colour"] = "red"
+    path.write_text(json.dumps(data))
+    with FakeServer(ThreeCXApi()) as fake:
+        result = upload(fake, path)
+        assert result.exit_code == 2 and fake.state.requests == [], result.stderr
+        assert result.stderr.count("\n") == 1 and str(path) in result.stderr and "Colour" in result.stderr
+
+
+def test_group_and_prompt_in_a_body_are_sent_and_compared(tmp_path):
+    path = body(tmp_path, "2026")
+    data = json.loads(path.read_text())
+    data["holidays"][0].update(Group="Sales", HolidayPrompt="closed.wav")
+    path.write_text(json.dumps(data))
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, path).exit_code == 0
+        [one] = [h for h in held(fake) if h["Name"] == data["holidays"][0]["Name"]]
+        assert (one["Group"], one["HolidayPrompt"]) == ("Sales", "closed.wav")
+        assert "unchanged" in upload(fake, path).stderr
+        one["HolidayPrompt"] = "other.wav"
+        fake.state.requests.clear()
+        assert "replaced" in upload(fake, path).stderr and one["HolidayPrompt"] == "closed.wav"
+        assert methods(fake).count("PATCH") == 1 and "DELETE" not in methods(fake)

@@ -20,7 +20,8 @@ from . import target
 from .durations import seconds
 
 API_PREFIX = "/xapi/v1"
-WRITTEN = target.FIELDS  # every field pbxcal sends; Id is never sent, Group and HolidayPrompt are kept as found
+WRITTEN = target.FIELDS  # every field pbxcal writes; Id is never sent
+KEPT = target.OPTIONAL  # Group and HolidayPrompt: sent and compared when the body (or a backup) has them, else kept
 
 
 class Remote(BaseRemote):
@@ -101,10 +102,14 @@ class Remote(BaseRemote):
                              "time zone, so check that the PBX runs on it")
 
     def is_empty(self, found: dict[str, Any]) -> bool:
-        return not _writable(found)
+        return not found.get("holidays")
 
     def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
-        return Counter(map(_key, _writable(current))) == Counter(map(_key, _writable(body)))
+        """One holiday of each name, none differing (either side may be the platform's, so nothing is checked)."""
+        wanted = {h["Name"]: h for h in body.get("holidays") or []}
+        found = current.get("holidays") or []
+        return sorted(h["Name"] for h in found) == sorted(wanted) and not any(
+            _differs(h, wanted[h["Name"]]) for h in found)
 
     # ---- writing --------------------------------------------------------------------------------------------
 
@@ -131,7 +136,7 @@ class Remote(BaseRemote):
             there = held.get(name, [])
             if not there:
                 steps.append(("POST", holiday))
-            elif _key(_fields(there[0])) != _key(holiday):
+            elif _differs(there[0], holiday):
                 steps.append(("PATCH", {**holiday, "Id": there[0]["Id"]}))
             steps += [("DELETE", extra) for extra in there[1:]]
         steps += [("DELETE", h) for name, found in held.items() if name not in wanted for h in found]
@@ -192,25 +197,32 @@ def _is_list(data: Any) -> bool:
 
 
 def _fields(holiday: dict[str, Any]) -> dict[str, Any]:
-    return {f: holiday.get(f) for f in WRITTEN}
+    """What is sent: every written field, and Group and HolidayPrompt when the holiday has them."""
+    return {**{f: holiday.get(f) for f in WRITTEN}, **{f: holiday[f] for f in KEPT if f in holiday}}
 
 
 def _writable(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The holidays' written fields, each checked (exit 2 for one pbxcal cannot read); Id is never sent."""
+    """The holidays to send, each checked (exit 2 for one pbxcal cannot read or a field it does not know); Id and
+    @odata.* annotations (a download's, a backup's) are never sent."""
     holidays = body.get("holidays")
     if not isinstance(holidays, list):
         raise BadInputError("a 3CX body needs a 'holidays' list")
-    written = [_fields(h) if isinstance(h, dict) else h for h in holidays]
-    for holiday in written:
+    for holiday in holidays:
         target.check(holiday)
-    return written
+    return [_fields(h) for h in holidays]
+
+
+def _differs(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether a holiday differs from the wanted one: in what pbxcal writes, or in Group or HolidayPrompt where the
+    wanted one has them."""
+    return _key(found) != _key(wanted) or any(found.get(f) != wanted[f] for f in KEPT if f in wanted)
 
 
 def _key(holiday: dict[str, Any]) -> tuple[Any, ...]:
     """Contents as the platform means them: durations by their value (PT0S and P0D are one time)."""
-    times = tuple(seconds(holiday[f], f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
-    return (*(holiday[f] for f in WRITTEN if not f.startswith("TimeOf") and f != "IsRecurrent"),
-            bool(holiday["IsRecurrent"]), *times)
+    times = tuple(seconds(holiday.get(f), f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
+    return (*(holiday.get(f) for f in WRITTEN if not f.startswith("TimeOf") and f != "IsRecurrent"),
+            bool(holiday.get("IsRecurrent")), *times)
 
 
 def connect(options: ConnectOptions) -> Remote:

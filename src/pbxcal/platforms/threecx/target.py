@@ -189,12 +189,16 @@ def check(holiday: Any) -> dict[str, Any]:
     Raises BadInputError for a malformed holiday, AmbiguousBodyError for a form SEMANTICS §6 leaves open."""
     if not isinstance(holiday, dict):
         raise BadInputError(f"a holiday must be a JSON object, got {holiday!r:.60}")
-    unknown = {k for k in set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL} if not k.startswith("@odata.")}
-    if unknown:
-        raise BadInputError(f"unknown holiday field(s): {', '.join(sorted(unknown))}")
     name = holiday.get("Name")
     if not isinstance(name, str):
         raise BadInputError(f"a holiday's Name must be a string, got {name!r:.60}")
+    unknown = {k for k in set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL} if not k.startswith("@odata.")}
+    if unknown:
+        raise BadInputError(f"holiday {name!r}: unknown holiday field(s): {', '.join(sorted(unknown))} (a 3CX "
+                            f"holiday has {', '.join((*FIELDS, *OPTIONAL))} and its Id)")
+    odd = [f for f in OPTIONAL if holiday.get(f) is not None and not isinstance(holiday[f], str)]
+    if odd:
+        raise BadInputError(f"holiday {name!r}: {odd[0]} must be a string or null, got {holiday[odd[0]]!r:.60}")
     recurrent = holiday.get("IsRecurrent")
     if recurrent is not None and not isinstance(recurrent, bool):
         raise BadInputError(f"holiday {name!r}: IsRecurrent must be true, false or null, got {recurrent!r:.60}")
