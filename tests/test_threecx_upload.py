@@ -265,3 +265,21 @@ def test_group_and_prompt_in_a_body_are_sent_and_compared(tmp_path):
         fake.state.requests.clear()
         assert "replaced" in upload(fake, path).stderr and one["HolidayPrompt"] == "closed.wav"
         assert methods(fake).count("PATCH") == 1 and "DELETE" not in methods(fake)
+
+
+def test_next_years_body_keeps_the_recurrent_holidays_with_their_ids_and_prompts(tmp_path):
+    first, second = (body(tmp_path, years, "Closures", "--open-ended") for years in ("2026-2030", "2027-2031"))
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, first).exit_code == 0
+        recurrent = {h["Name"]: h for h in held(fake) if h["IsRecurrent"]}
+        assert "Closures · Christmas Day every 12-25" in recurrent
+        for one in recurrent.values():
+            one["HolidayPrompt"] = "closed.wav"
+        ids = {name: h["Id"] for name, h in recurrent.items()}
+        fake.state.requests.clear()
+        result = upload(fake, second)
+        assert result.exit_code == 0 and "replaced: 'Closures'" in result.stderr, result.stderr
+        kept = {h["Name"]: h for h in held(fake) if h["IsRecurrent"]}
+        assert {name: h["Id"] for name, h in kept.items()} == ids
+        assert {h["HolidayPrompt"] for h in kept.values()} == {"closed.wav"}
+        assert not any(p.endswith(tuple(f"({i})" for i in ids.values())) for _, p in fake.state.requests)

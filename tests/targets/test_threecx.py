@@ -142,6 +142,24 @@ def test_body_names_are_unique_and_a_body_needs_a_zone():
         tx.body(twice, "Office", None)
 
 
+def test_a_recurrent_holiday_is_named_by_its_month_day_so_every_window_names_it_alike():
+    names = {}
+    for first in (2026, 2027):
+        window = Window(date(first, 1, 1), date(first + 5, 1, 1))
+        found = convert(["holidays:US"], "3cx", Options(window, zone="UTC", open_ended=True)).body["holidays"]
+        assert len({h["Name"] for h in found}) == len(found)
+        names[first] = {h["Name"] for h in found if h["IsRecurrent"]}
+        assert all(not h["Name"].endswith(f"{first}-{h['Month']:02d}-{h['Day']:02d}") for h in found
+                   if h["IsRecurrent"])
+    assert "Holidays US · Christmas Day every 12-25" in names[2026] and names[2026] == names[2027]
+    assert tx.item_of({"Name": "Holidays US · Christmas Day every 12-25"}) == "Christmas Day"
+    assert tx.item_of({"Name": "Office · Meeting every 05-01 #2"}) == "Meeting"
+    assert tx.item_of({"Name": "Office · Open every day"}) == "Open every day"
+    twice = [tx.once(Span(datetime(2026, 5, 1, h), datetime(2026, 5, 1, h + 1)), name="Meeting")[0] for h in (9, 14)]
+    named = tx.body([{**h, "IsRecurrent": True} for h in twice], "Office", "UTC")["holidays"]
+    assert [h["Name"] for h in named] == ["Office · Meeting every 05-01", "Office · Meeting every 05-01 #2"]
+
+
 @pytest.mark.parametrize("country", ["US", "GB", "DE", "JP", "IN"])
 def test_holiday_bodies_match_the_holidays_package(country):
     window = Window(date(2026, 1, 1), date(2031, 1, 1))

@@ -219,10 +219,21 @@ def _differs(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def _key(holiday: dict[str, Any]) -> tuple[Any, ...]:
-    """Contents as the platform means them: durations by their value (PT0S and P0D are one time)."""
+    """Contents as the platform means them: durations by their value (PT0S and P0D are one time), and a recurrent
+    holiday's years by their difference only (it is active every year whatever they say)."""
     times = tuple(seconds(holiday.get(f), f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
-    return (*(holiday.get(f) for f in WRITTEN if not f.startswith("TimeOf") and f != "IsRecurrent"),
-            bool(holiday.get("IsRecurrent")), *times)
+    recurrent = bool(holiday.get("IsRecurrent"))
+    years = _years(holiday) if recurrent else (holiday.get("Year"), holiday.get("YearEnd"))
+    return (*(holiday.get(f) for f in WRITTEN if f not in _NOT_COMPARED), years, recurrent, *times)
+
+
+_NOT_COMPARED = ("Year", "YearEnd", "TimeOfStartDate", "TimeOfEndDate", "IsRecurrent")
+
+
+def _years(holiday: dict[str, Any]) -> Any:
+    first, last = holiday.get("Year"), holiday.get("YearEnd")
+    numbers = all(isinstance(y, int) and not isinstance(y, bool) for y in (first, last))
+    return ("span", last - first) if numbers else (first, last)
 
 
 def connect(options: ConnectOptions) -> Remote:
