@@ -283,3 +283,27 @@ def test_next_years_body_keeps_the_recurrent_holidays_with_their_ids_and_prompts
         assert {name: h["Id"] for name, h in kept.items()} == ids
         assert {h["HolidayPrompt"] for h in kept.values()} == {"closed.wav"}
         assert not any(p.endswith(tuple(f"({i})" for i in ids.values())) for _, p in fake.state.requests)
+
+
+@pytest.mark.parametrize("odd", [
+    {"Day": 1, "DayEnd": 3, "TimeOfStartDate": "PT9H", "TimeOfEndDate": "PT17H"},  # a timed multi-day range
+    {"Year": 0, "YearEnd": 0, "IsRecurrent": True},
+    {"TimeOfEndDate": "09:00"},
+    {"TimeOfStartDate": None, "IsRecurrent": "yes"},
+])
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_holiday_pbxcal_cannot_read_on_the_pbx_is_replaced_after_the_backup(tmp_path, odd, kept):
+    path = body(tmp_path, "2026")
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, path).exit_code == 0
+        name = held(fake)[0]["Name"] if kept else "Closures · Stocktake"
+        fake.state.store["5"] = {"Id": 5, "Name": name, "Year": 2026, "Month": 6, "Day": 1, "YearEnd": 2026,
+                                 "MonthEnd": 6, "DayEnd": 1, "TimeOfStartDate": "PT0S", "TimeOfEndDate": "PT23H59M",
+                                 "IsRecurrent": False, "Group": None, "HolidayPrompt": None, **odd}
+        raw = dict(fake.state.store["5"])
+        result = upload(fake, path)
+        assert result.exit_code == 0 and "replaced: 'Closures'" in result.stderr, result.stderr
+        assert strip(held(fake)) == written(path)
+        [backup] = (tmp_path / "backups").glob("pbxcal-backup-3cx-Closures-*.json")
+        assert raw in json.loads(backup.read_text())["saved"]["holidays"]
+        assert "unchanged" in upload(fake, path).stderr

@@ -220,7 +220,14 @@ def _differs(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 def _key(holiday: dict[str, Any]) -> tuple[Any, ...]:
     """Contents as the platform means them: durations by their value (PT0S and P0D are one time), and a recurrent
-    holiday's years by their difference only (it is active every year whatever they say)."""
+    holiday's years by their difference only (it is active every year whatever they say). A holiday pbxcal cannot
+    read (made by hand on the PBX) is its raw fields: it differs from every body's holiday, so it is replaced or
+    deleted like any other after the backup, which keeps it as it was."""
+    written = {f: holiday.get(f) for f in WRITTEN}
+    try:
+        target.check(written)
+    except BadInputError:
+        return ("unreadable", repr(sorted(written.items())))
     times = tuple(seconds(holiday.get(f), f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
     recurrent = bool(holiday.get("IsRecurrent"))
     years = _years(holiday) if recurrent else (holiday.get("Year"), holiday.get("YearEnd"))
