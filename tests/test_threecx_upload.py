@@ -307,3 +307,22 @@ def test_a_holiday_pbxcal_cannot_read_on_the_pbx_is_replaced_after_the_backup(tm
         [backup] = (tmp_path / "backups").glob("pbxcal-backup-3cx-Closures-*.json")
         assert raw in json.loads(backup.read_text())["saved"]["holidays"]
         assert "unchanged" in upload(fake, path).stderr
+
+
+class RefusingApi(ThreeCXApi):
+    """Refuses to create one holiday, as a PBX with a rule of its own would."""
+
+    def handle(self, state, method, path, auth, body):
+        if method == "POST" and isinstance(body, dict) and "May Day" in str(body.get("Name")):
+            return 400, {"error": {"code": "400", "message": "Name too long for the PBX"}}
+        return super().handle(state, method, path, auth, body)
+
+
+def test_a_create_refused_part_way_says_what_the_server_answered(tmp_path):
+    path = body(tmp_path, "2026")
+    with FakeServer(RefusingApi()) as fake:
+        result = upload(fake, path)
+        assert result.exit_code == 4, result.stderr
+        last = result.stderr.splitlines()[-1]
+        assert "creating 'Closures' failed" in last and "HTTP 400" in last and "Name too long" in last, last
+        assert "changes made before it" in last and "re-run" in last and "another upload" not in last

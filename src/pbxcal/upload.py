@@ -164,6 +164,9 @@ def _listed(remote: Any, name: str, wait: float) -> list[dict[str, Any]]:
 def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any], answer: Any,
              problem: str | None) -> Outcome:
     where = f"{remote.KIND} {remote.id_of(kept)}"
+    if not remote.same(kept, body) and problem:  # the platform's answer first: a refusal part way is no race
+        raise RemoteError(f"creating {name!r} failed: {problem}; read back, {where} holds part of the body or "
+                          "other contents: re-run (uploads are idempotent by name)")
     if not remote.same(kept, body):
         raise RemoteError(f"after the create, {name!r} ({where}) holds other contents than the body (another "
                           "upload of that name at the same time?); re-run to replace it")

@@ -146,7 +146,7 @@ class Remote(BaseRemote):
             try:
                 self._step(method, holiday)
             except RemoteError as error:
-                raise RemoteError(f"{error.reason} ({done} of {len(steps)} changes made before it)",
+                raise RemoteError(f"{error.reason}; {done} of {len(steps)} changes made before it",
                                   unknown=error.unknown, status=error.status) from None
         return Answer(200, {"changes": len(steps)}, True)
 
