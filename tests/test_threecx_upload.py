@@ -326,3 +326,16 @@ def test_a_create_refused_part_way_says_what_the_server_answered(tmp_path):
         last = result.stderr.splitlines()[-1]
         assert "creating 'Closures' failed" in last and "HTTP 400" in last and "Name too long" in last, last
         assert "changes made before it" in last and "re-run" in last and "another upload" not in last
+
+
+def test_a_downloaded_list_of_every_holiday_is_refused_with_a_hint(tmp_path):
+    path = body(tmp_path, "2026")
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, path).exit_code == 0
+        everything = run("download", "--platform", "3cx", "--server", fake.url, env=TX_ENV, fake=fake)
+        listed = tmp_path / "all.json"
+        listed.write_text(everything.stdout)
+        fake.state.requests.clear()
+        result = upload(fake, listed)
+        assert result.exit_code == 2 and fake.state.requests == [], result.stderr
+        assert result.stderr.count("\n") == 1 and str(listed) in result.stderr and "--name" in result.stderr

@@ -244,3 +244,19 @@ def test_cli_convert_verify_and_preview(tmp_path):
     assert "active on no day after 2028-12-25" in preview.stdout
     missing = run("convert", "holidays:US", "--to", "threecx", "--years", "2026")
     assert missing.exit_code == 2 and "--timezone" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+def test_a_bare_holiday_list_is_read_by_convert_verify_and_preview_and_other_json_values_are_refused(tmp_path):
+    result = run("convert", "holidays:US", "--to", "3cx", "--years", "2026-2027", "--timezone", "UTC", "--name", "US")
+    listed = tmp_path / "all.json"  # what download --platform 3cx writes without --name
+    listed.write_text(json.dumps([{**h, "Id": n} for n, h in enumerate(json.loads(result.stdout)["holidays"])]))
+    verified = run("verify", listed, "holidays:US", "--years", "2026-2027", "--timezone", "UTC")
+    assert verified.exit_code == 0 and "verified" in verified.stderr, verified.stderr
+    assert run("preview", listed, "--year", "2026", "--no-color").exit_code == 0
+    assert run("convert", listed, "--to", "telphin", "--years", "2026-2027", "--timezone", "UTC").exit_code == 0
+    text = tmp_path / "text.json"  # a JSON string holding a calendar is no body
+    text.write_text(json.dumps("BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n"))
+    for command in (["convert", text, "--to", "ics", "--years", "2026"], ["preview", text, "--year", "2026"]):
+        refused = run(*command)
+        assert refused.exit_code == 2 and str(text) in refused.stderr and refused.stderr.count("\n") == 1, (
+            refused.stderr)

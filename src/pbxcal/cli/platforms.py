@@ -132,6 +132,9 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
+            if not isinstance(body, dict):
+                raise BadInputError("a list of holidays has no name to upload it by: download one body with "
+                                    "--name NAME and upload that", path=body_path)
             module = get_target(chosen) if chosen else detect_target(body)
             if module is None:
                 raise BadInputError(f"the body is none of {BODIES}; pass --to",
