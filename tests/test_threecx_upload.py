@@ -85,6 +85,9 @@ def test_create_unchanged_diff_restore_and_download(tmp_path):
         assert replaced.exit_code == 0 and "replaced: 'Closures'" in replaced.stderr, replaced.stderr
         assert strip(held(fake)) == written(second)
         assert {"PATCH", "DELETE", "POST"} <= set(methods(fake))
+        gone = [n for n in (h["Name"] for h in before) if n not in {h["Name"] for h in written(second)}]
+        assert gone and f"deleting {len(gone)} holiday(s) of 'Closures'" in replaced.stderr
+        assert all(repr(n) in replaced.stderr for n in gone)
         assert fake.state.store["1"]["Name"].startswith("Other · ")  # another body's holiday is never touched
         [backup] = (tmp_path / "backups").glob("pbxcal-backup-3cx-Closures-*.json")
         assert sorted(json.loads(backup.read_text())["saved"]["holidays"], key=lambda h: h["Name"]) == before
@@ -339,3 +342,15 @@ def test_a_downloaded_list_of_every_holiday_is_refused_with_a_hint(tmp_path):
         result = upload(fake, listed)
         assert result.exit_code == 2 and fake.state.requests == [], result.stderr
         assert result.stderr.count("\n") == 1 and str(listed) in result.stderr and "--name" in result.stderr
+
+
+def test_a_replace_names_the_hand_made_holidays_it_deletes(tmp_path):
+    path = body(tmp_path, "2026")
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, path).exit_code == 0
+        fake.state.store["5"] = {**held(fake)[0], "Id": 5, "Name": "Closures · Stocktake"}
+        dry = upload(fake, path, "--dry-run")
+        assert "would delete 1 holiday(s) of 'Closures' the body does not hold: 'Closures · Stocktake'" in dry.stderr
+        result = upload(fake, path)
+        assert result.exit_code == 0 and "deleting 1 holiday(s)" in result.stderr and "'Closures · Stocktake'" in (
+            result.stderr) and "5" not in fake.state.store

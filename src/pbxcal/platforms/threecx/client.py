@@ -142,6 +142,7 @@ class Remote(BaseRemote):
         steps += [("DELETE", h) for name, found in held.items() if name not in wanted for h in found]
         order = {"PATCH": 0, "POST": 1, "DELETE": 2}
         steps.sort(key=lambda step: order[step[0]])
+        self._say_deleted(current, wanted, [h for method, h in steps if method == "DELETE"])
         for done, (method, holiday) in enumerate(steps):
             try:
                 self._step(method, holiday)
@@ -149,6 +150,15 @@ class Remote(BaseRemote):
                 raise RemoteError(f"{error.reason}; {done} of {len(steps)} changes made before it",
                                   unknown=error.unknown, status=error.status) from None
         return Answer(200, {"changes": len(steps)}, True)
+
+    def _say_deleted(self, current: dict[str, Any], wanted: dict[str, Any], gone: list[dict[str, Any]]) -> None:
+        """Name on stderr every holiday the diff deletes: hand-made NAME · ... holidays go too."""
+        if not gone:
+            return
+        shown = ", ".join(repr(h["Name"]) + (" (a second copy)" if h["Name"] in wanted else "") for h in gone)
+        verb = "would delete" if self.options.dry_run else "deleting"
+        self.options.say(f"{verb} {len(gone)} holiday(s) of {self.name_of(current)!r} the body does not hold: "
+                         f"{shown}")
 
     def _step(self, method: str, holiday: dict[str, Any]) -> None:
         if method == "DELETE":
