@@ -4,6 +4,7 @@ every request body valid against the vendor's Pbx.Holiday schema."""
 
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import threecx_schema
@@ -354,3 +355,32 @@ def test_a_replace_names_the_hand_made_holidays_it_deletes(tmp_path):
         result = upload(fake, path)
         assert result.exit_code == 0 and "deleting 1 holiday(s)" in result.stderr and "'Closures · Stocktake'" in (
             result.stderr) and "5" not in fake.state.store
+
+
+def test_a_name_with_a_quote_is_an_odata_literal_with_the_quote_doubled(tmp_path):
+    path = body(tmp_path, "2026", "O'Brien & Co")
+    with FakeServer(ThreeCXApi()) as fake:
+        assert upload(fake, path).exit_code == 0
+        assert "unchanged: \"O'Brien & Co\"" in upload(fake, path).stderr
+        filters = {unquote(p.partition("$filter=")[2]) for m, p in fake.state.requests if "$filter=" in p}
+        assert filters == {"startswith(Name,'O''Brien & Co · ')"}
+        assert len(held(fake, "O'Brien & Co")) == len(written(path)) == len(fake.state.store)
+
+
+class PagedApi(ThreeCXApi):
+    """Answers every list with a link to a next page, which pbxcal does not follow."""
+
+    def handle(self, state, method, path, auth, body):
+        status, data = super().handle(state, method, path, auth, body)
+        if method == "GET" and isinstance(data, dict) and "value" in data:
+            data = {**data, "@odata.nextLink": "https://pbx/xapi/v1/Holidays?$skip=100"}
+        return status, data
+
+
+def test_a_paged_list_stops_the_upload_before_anything_is_written(tmp_path):
+    path = body(tmp_path, "2026")
+    with FakeServer(PagedApi()) as fake:
+        result = upload(fake, path)
+        assert result.exit_code == 4 and "@odata.nextLink" in result.stderr and "nothing was written" in (
+            result.stderr), result.stderr
+        assert fake.state.store == {} and methods(fake).count("POST") == 1  # the token

@@ -15,6 +15,7 @@ from conftest import reference_spans
 from pbxcal import Options, Window, convert
 from pbxcal.cli import main
 from pbxcal.errors import AmbiguousBodyError, BadInputError
+from pbxcal.platforms import get_target
 from pbxcal.platforms.threecx import durations
 from pbxcal.platforms.threecx import target as tx
 from pbxcal.spans import Span, merge
@@ -53,6 +54,14 @@ def test_timed_holidays_end_at_their_closing_instant_and_pt23h59m_means_midnight
 def test_a_recurrent_holiday_is_active_every_year_whatever_its_year_fields_say():
     found = tx.spans([holiday(date(2030, 12, 24), date(2030, 12, 26), recurrent=True)], W)
     assert found == [days(date(year, 12, 24), 3) for year in (2026, 2027, 2028)]
+
+
+def test_a_recurrent_timed_holiday_is_that_time_on_its_month_day_every_year():
+    evening = holiday(date(2030, 12, 24), start="PT12H", end="PT23H59M", recurrent=True)
+    assert tx.spans([evening], W) == [Span(datetime(y, 12, 24, 12), datetime(y, 12, 25)) for y in (2026, 2027, 2028)]
+    meeting = holiday(date(2020, 5, 1), start="PT9H30M", end="PT17H", recurrent=True)
+    assert tx.spans([meeting], Window(date(2026, 3, 1), date(2027, 3, 1))) == [
+        Span(datetime(2026, 5, 1, 9, 30), datetime(2026, 5, 1, 17))]
 
 
 @pytest.mark.parametrize(("bad", "error", "words"), [
@@ -223,8 +232,15 @@ def test_round_trip_body_to_reader_to_writer_and_migration_to_the_other_platform
     assert netsapiens.exit_code == 0, netsapiens.stderr
     entries = json.loads(netsapiens.stdout)["timeframe-specific-dates-array"]
     assert any(e["timeframe-recurrence-type"] == "yearly-last" for e in entries)  # Memorial Day, recovered
-    for target in ("telphin", "ics"):
-        assert run("convert", listed, "--to", target, *window).exit_code == 0
+    # Each migrated body, through its own platform's evaluator, against the holidays package (not pbxcal's code).
+    expected = merge(days(d) for d in holidays.country_holidays("US", years=range(2026, 2031), language="en_US"))
+    five_years = Window(date(2026, 1, 1), date(2031, 1, 1))
+    for name in ("netsapiens", "telphin", "ics"):
+        migrated = run("convert", listed, "--to", name, *window)
+        assert migrated.exit_code == 0, migrated.stderr
+        module = get_target(name)
+        text = migrated.stdout if name == "ics" else json.loads(migrated.stdout)
+        assert module.spans(module.entries(text), five_years) == expected, name
 
 
 def test_cli_convert_verify_and_preview(tmp_path):
