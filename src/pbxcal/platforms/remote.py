@@ -82,6 +82,10 @@ class Remote:
     def check_body(self, body: dict[str, Any]) -> None:
         """Raise BadInputError (exit 2) for a body this client cannot send, before any request."""
 
+    def check_backup(self, saved: dict[str, Any]) -> None:
+        """Raise BadInputError (exit 2) for a backed-up object this client cannot send back, before any request."""
+        self.check_body(saved)
+
     def named(self, name: str) -> list[dict[str, Any]]:
         return [o for o in self.list() if o[self.NAME_FIELD] == name]
 

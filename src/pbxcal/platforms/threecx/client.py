@@ -34,6 +34,7 @@ class Remote(BaseRemote):
         super().__init__(options)
         self.base = f"{self.server}{API_PREFIX}/Holidays"
         self.label = f"3CX {self.server}"
+        self.restoring = False  # a backup's holidays pbxcal cannot read are sent back as they were
 
     def check_environment(self, environ: dict[str, str]) -> None:
         if not (environ.get("THREECX_CLIENT_ID") and environ.get("THREECX_CLIENT_SECRET")):
@@ -87,7 +88,7 @@ class Remote(BaseRemote):
         if target.SEPARATOR.strip() in name:
             raise BadInputError(f"the body's name {name!r} contains {target.SEPARATOR.strip()!r}: a 3CX body name "
                                 "cannot, as its holidays are told apart by the first ' · ' of their names")
-        holidays = _writable(body)
+        holidays = _writable(body, self.restoring)
         owner = name + target.SEPARATOR
         strays = [h["Name"] for h in holidays if not str(h["Name"]).startswith(owner)]
         if strays:
@@ -100,6 +101,12 @@ class Remote(BaseRemote):
         if zone:
             self.options.say(f"note: the body runs on {zone}; the 3CX API pbxcal uses does not tell the system's "
                              "time zone, so check that the PBX runs on it")
+
+    def check_backup(self, saved: dict[str, Any]) -> None:
+        """As check_body, but a holiday pbxcal cannot read (one made by hand on the PBX, saved raw) is put back as
+        the backup holds it."""
+        self.restoring = True
+        self.check_body(saved)
 
     def is_empty(self, found: dict[str, Any]) -> bool:
         return not found.get("holidays")
@@ -127,7 +134,7 @@ class Remote(BaseRemote):
 
     def _apply(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
         """PATCH holidays whose name is kept, POST new ones, then DELETE the rest (and copies of one name)."""
-        wanted = {h["Name"]: h for h in _writable(body)}
+        wanted = {h["Name"]: h for h in _writable(body, self.restoring)}
         held: dict[str, list[dict[str, Any]]] = {}
         for found in sorted(current.get("holidays") or [], key=lambda h: int(h.get("Id", 0))):
             held.setdefault(found["Name"], []).append(found)
@@ -211,15 +218,24 @@ def _fields(holiday: dict[str, Any]) -> dict[str, Any]:
     return {**{f: holiday.get(f) for f in WRITTEN}, **{f: holiday[f] for f in KEPT if f in holiday}}
 
 
-def _writable(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The holidays to send, each checked (exit 2 for one pbxcal cannot read or a field it does not know); Id and
-    @odata.* annotations (a download's, a backup's) are never sent."""
+def _writable(body: dict[str, Any], raw: bool = False) -> list[dict[str, Any]]:
+    """The holidays to send, each checked (exit 2 for one pbxcal cannot read or a field it does not know; with raw,
+    a backup's, only its fields and Name); Id and @odata.* annotations (a download's, a backup's) are never sent."""
     holidays = body.get("holidays")
     if not isinstance(holidays, list):
         raise BadInputError("a 3CX body needs a 'holidays' list")
     for holiday in holidays:
-        target.check(holiday)
+        try:
+            target.check(holiday)
+        except BadInputError:
+            if not (raw and isinstance(holiday, dict)):
+                raise
+            target.check({**holiday, **dict.fromkeys(DATES, 1), **SOME_TIMES})  # its fields and Name only
     return [_fields(h) for h in holidays]
+
+
+DATES = ("Year", "Month", "Day", "YearEnd", "MonthEnd", "DayEnd")
+SOME_TIMES = {"TimeOfStartDate": "PT0S", "TimeOfEndDate": "PT23H59M", "IsRecurrent": False}
 
 
 def _differs(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
