@@ -204,7 +204,7 @@ def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
     return (max(ends) - timedelta(microseconds=1)).date() if ends else None
 
 
-def verify(body: dict[str, Any] | str, sources: list[str], options: Options,
+def verify(body: dict[str, Any] | list[Any] | str, sources: list[str], options: Options,
            target_name: str | None = None) -> Schedule:
     """Check a body someone wrote against the sources; returns the schedule it was compared with.
     Raises BodyError for a body that cannot be read, other BadInputErrors for the sources."""

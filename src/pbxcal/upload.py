@@ -56,6 +56,9 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path, allow_empty: 
     if current is None:
         if remote.is_empty(body):
             remote.options.say(f"warning: {name!r} is empty: it will be active at no time")
+        nothing = remote.absent(name)
+        if nothing is not None and remote.same(nothing, body):
+            return Outcome("unchanged", name)
         return _create(remote, name, body)
     if remote.same(current, body):
         return Outcome("unchanged", name)
@@ -161,6 +164,9 @@ def _listed(remote: Any, name: str, wait: float) -> list[dict[str, Any]]:
 def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any], answer: Any,
              problem: str | None) -> Outcome:
     where = f"{remote.KIND} {remote.id_of(kept)}"
+    if not remote.same(kept, body) and problem:  # the platform's answer first: a refusal part way is no race
+        raise RemoteError(f"creating {name!r} failed: {problem}; read back, {where} holds part of the body or "
+                          "other contents: re-run (uploads are idempotent by name)")
     if not remote.same(kept, body):
         raise RemoteError(f"after the create, {name!r} ({where}) holds other contents than the body (another "
                           "upload of that name at the same time?); re-run to replace it")
@@ -174,8 +180,10 @@ def _created(remote: Any, name: str, body: dict[str, Any], kept: dict[str, Any],
 
 
 def _same_id(remote: Any, name: str, previous: dict[str, Any]) -> list[dict[str, Any]]:
-    """The object of this name with the previous one's id, read back now (empty when it is gone)."""
-    return [c for c in remote.named(name) if remote.id_of(c) == remote.id_of(previous)]
+    """The object of this name with the previous one's id, read back now (empty when it is gone; on a platform
+    where nothing listed is an empty object, that empty object)."""
+    found = remote.named(name) or [remote.absent(name) or {}]
+    return [c for c in found if c and remote.id_of(c) == remote.id_of(previous)]
 
 
 def _state(remote: Any, name: str, body: dict[str, Any], previous: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from conftest import reference_spans
 from pbxcal import Options, Window, convert
 from pbxcal.cli import main
 from pbxcal.errors import AmbiguousBodyError, BadInputError
+from pbxcal.platforms import get_target
 from pbxcal.platforms.threecx import durations
 from pbxcal.platforms.threecx import target as tx
 from pbxcal.spans import Span, merge
@@ -53,6 +54,14 @@ def test_timed_holidays_end_at_their_closing_instant_and_pt23h59m_means_midnight
 def test_a_recurrent_holiday_is_active_every_year_whatever_its_year_fields_say():
     found = tx.spans([holiday(date(2030, 12, 24), date(2030, 12, 26), recurrent=True)], W)
     assert found == [days(date(year, 12, 24), 3) for year in (2026, 2027, 2028)]
+
+
+def test_a_recurrent_timed_holiday_is_that_time_on_its_month_day_every_year():
+    evening = holiday(date(2030, 12, 24), start="PT12H", end="PT23H59M", recurrent=True)
+    assert tx.spans([evening], W) == [Span(datetime(y, 12, 24, 12), datetime(y, 12, 25)) for y in (2026, 2027, 2028)]
+    meeting = holiday(date(2020, 5, 1), start="PT9H30M", end="PT17H", recurrent=True)
+    assert tx.spans([meeting], Window(date(2026, 3, 1), date(2027, 3, 1))) == [
+        Span(datetime(2026, 5, 1, 9, 30), datetime(2026, 5, 1, 17))]
 
 
 @pytest.mark.parametrize(("bad", "error", "words"), [
@@ -142,6 +151,24 @@ def test_body_names_are_unique_and_a_body_needs_a_zone():
         tx.body(twice, "Office", None)
 
 
+def test_a_recurrent_holiday_is_named_by_its_month_day_so_every_window_names_it_alike():
+    names = {}
+    for first in (2026, 2027):
+        window = Window(date(first, 1, 1), date(first + 5, 1, 1))
+        found = convert(["holidays:US"], "3cx", Options(window, zone="UTC", open_ended=True)).body["holidays"]
+        assert len({h["Name"] for h in found}) == len(found)
+        names[first] = {h["Name"] for h in found if h["IsRecurrent"]}
+        assert all(not h["Name"].endswith(f"{first}-{h['Month']:02d}-{h['Day']:02d}") for h in found
+                   if h["IsRecurrent"])
+    assert "Holidays US · Christmas Day every 12-25" in names[2026] and names[2026] == names[2027]
+    assert tx.item_of({"Name": "Holidays US · Christmas Day every 12-25"}) == "Christmas Day"
+    assert tx.item_of({"Name": "Office · Meeting every 05-01 #2"}) == "Meeting"
+    assert tx.item_of({"Name": "Office · Open every day"}) == "Open every day"
+    twice = [tx.once(Span(datetime(2026, 5, 1, h), datetime(2026, 5, 1, h + 1)), name="Meeting")[0] for h in (9, 14)]
+    named = tx.body([{**h, "IsRecurrent": True} for h in twice], "Office", "UTC")["holidays"]
+    assert [h["Name"] for h in named] == ["Office · Meeting every 05-01", "Office · Meeting every 05-01 #2"]
+
+
 @pytest.mark.parametrize("country", ["US", "GB", "DE", "JP", "IN"])
 def test_holiday_bodies_match_the_holidays_package(country):
     window = Window(date(2026, 1, 1), date(2031, 1, 1))
@@ -205,8 +232,15 @@ def test_round_trip_body_to_reader_to_writer_and_migration_to_the_other_platform
     assert netsapiens.exit_code == 0, netsapiens.stderr
     entries = json.loads(netsapiens.stdout)["timeframe-specific-dates-array"]
     assert any(e["timeframe-recurrence-type"] == "yearly-last" for e in entries)  # Memorial Day, recovered
-    for target in ("telphin", "ics"):
-        assert run("convert", listed, "--to", target, *window).exit_code == 0
+    # Each migrated body, through its own platform's evaluator, against the holidays package (not pbxcal's code).
+    expected = merge(days(d) for d in holidays.country_holidays("US", years=range(2026, 2031), language="en_US"))
+    five_years = Window(date(2026, 1, 1), date(2031, 1, 1))
+    for name in ("netsapiens", "telphin", "ics"):
+        migrated = run("convert", listed, "--to", name, *window)
+        assert migrated.exit_code == 0, migrated.stderr
+        module = get_target(name)
+        text = migrated.stdout if name == "ics" else json.loads(migrated.stdout)
+        assert module.spans(module.entries(text), five_years) == expected, name
 
 
 def test_cli_convert_verify_and_preview(tmp_path):
@@ -226,3 +260,19 @@ def test_cli_convert_verify_and_preview(tmp_path):
     assert "active on no day after 2028-12-25" in preview.stdout
     missing = run("convert", "holidays:US", "--to", "threecx", "--years", "2026")
     assert missing.exit_code == 2 and "--timezone" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+def test_a_bare_holiday_list_is_read_by_convert_verify_and_preview_and_other_json_values_are_refused(tmp_path):
+    result = run("convert", "holidays:US", "--to", "3cx", "--years", "2026-2027", "--timezone", "UTC", "--name", "US")
+    listed = tmp_path / "all.json"  # what download --platform 3cx writes without --name
+    listed.write_text(json.dumps([{**h, "Id": n} for n, h in enumerate(json.loads(result.stdout)["holidays"])]))
+    verified = run("verify", listed, "holidays:US", "--years", "2026-2027", "--timezone", "UTC")
+    assert verified.exit_code == 0 and "verified" in verified.stderr, verified.stderr
+    assert run("preview", listed, "--year", "2026", "--no-color").exit_code == 0
+    assert run("convert", listed, "--to", "telphin", "--years", "2026-2027", "--timezone", "UTC").exit_code == 0
+    text = tmp_path / "text.json"  # a JSON string holding a calendar is no body
+    text.write_text(json.dumps("BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n"))
+    for command in (["convert", text, "--to", "ics", "--years", "2026"], ["preview", text, "--year", "2026"]):
+        refused = run(*command)
+        assert refused.exit_code == 2 and str(text) in refused.stderr and refused.stderr.count("\n") == 1, (
+            refused.stderr)

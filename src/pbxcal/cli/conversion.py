@@ -104,6 +104,7 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
     def action() -> int:
         from ..pipeline import verify
         from ..readers.ics import decode, load_bytes
+        from ..readers.platform import is_holiday_list
 
         if report_path:
             kwargs.update(window_of_report(report_path, kwargs))
@@ -114,8 +115,9 @@ def verify_command(body_path: str, sources: tuple[str, ...], target: str | None,
         except json.JSONDecodeError as error:
             raise BadInputError(f"neither a JSON body nor an iCalendar file ({error.msg})", path=body_path,
                                 line=error.lineno) from None
-        if not isinstance(body, dict | str):
-            raise BadInputError("the body must be a JSON object or an iCalendar file", path=body_path)
+        if not isinstance(body, dict | str) and not is_holiday_list(body):
+            raise BadInputError("the body must be a JSON object, a JSON list of 3CX holidays or an iCalendar file",
+                                path=body_path)
         try:
             schedule = verify(body, list(sources), options, target)
         except BodyError as problem:

@@ -45,7 +45,7 @@ def remote_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: dict[str, Any] | None = None,
-             body_path: str | None = None) -> Any:
+             body_path: str | None = None, restoring: bool = False) -> Any:
     """A client for the platform, its server, credentials and the body to send checked (exit 2) before the first
     request."""
     from ..platforms.http import ConnectOptions  # httpx loads only for the commands that talk to a platform
@@ -68,7 +68,7 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: d
         try:
             if not remote.name_of(body):
                 raise BadInputError(f"the body has no name ({remote.NAME_FIELD}) to find it by")
-            remote.check_body(body)
+            (remote.check_backup if restoring else remote.check_body)(body)
         except BadInputError as problem:
             raise BadInputError(problem.reason, path=body_path) from None
     remote.authenticate()  # a dry run still reads, to tell create from replace from unchanged
@@ -142,10 +142,13 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
                 raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {chosen}",
                                     path=backup)
             remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"],
-                              backup)
+                              backup, restoring=True)
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
         else:
             body = load_body_file(body_path, 50 * 1024 * 1024)
+            if not isinstance(body, dict):
+                raise BadInputError("a list of holidays has no name to upload it by: download one body with "
+                                    "--name NAME and upload that", path=body_path)
             module = get_target(chosen) if chosen else detect_target(body)
             if module is None:
                 raise BadInputError(f"the body is none of {BODIES}; pass --to",

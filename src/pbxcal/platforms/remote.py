@@ -82,8 +82,17 @@ class Remote:
     def check_body(self, body: dict[str, Any]) -> None:
         """Raise BadInputError (exit 2) for a body this client cannot send, before any request."""
 
+    def check_backup(self, saved: dict[str, Any]) -> None:
+        """Raise BadInputError (exit 2) for a backed-up object this client cannot send back, before any request."""
+        self.check_body(saved)
+
     def named(self, name: str) -> list[dict[str, Any]]:
         return [o for o in self.list() if o[self.NAME_FIELD] == name]
+
+    def absent(self, name: str) -> dict[str, Any] | None:
+        """What the platform holds under a name it lists nothing of: None (no object), unless an object is only
+        its entries (3CX: a body is the holidays named after it, so nothing listed is an empty body)."""
+        return None
 
     def name_of(self, body: dict[str, Any]) -> str:
         value = body.get(self.NAME_FIELD, "")

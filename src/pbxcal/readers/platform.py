@@ -31,9 +31,15 @@ def load_body(spec: str, max_bytes: int) -> Any:
         raise BadInputError(f"not JSON: {error.msg}", path=spec, line=error.lineno) from None
     if isinstance(body, list) and len(body) == 1 and detect_target(body) is None:
         body = body[0]  # a GET of all timeframes or intervals, holding one
-    if not isinstance(body, dict) and detect_target(body) is None:  # a list is a body only on 3CX (its holidays)
-        raise BadInputError("expected one JSON object (a timeframe or an interval)", path=spec)
+    if not isinstance(body, dict) and not is_holiday_list(body):
+        raise BadInputError("expected one JSON object (a timeframe, an interval, a 3CX body) or a JSON list of 3CX "
+                            "holidays", path=spec)
     return body
+
+
+def is_holiday_list(body: Any) -> bool:
+    """A JSON list read as a body: only 3CX's, its holidays (what `download --platform 3cx` writes without --name)."""
+    return isinstance(body, list) and detect_target(body) is not None
 
 
 MARGIN = timedelta(days=2)  # a zone change can move a span across the window's edge
@@ -102,4 +108,4 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     return Opened(spec, zone, name, expand, [f"{spec}: read as a {target.NAME} body"])
 
 
-__all__ = ["load_body", "open_source"]
+__all__ = ["is_holiday_list", "load_body", "open_source"]

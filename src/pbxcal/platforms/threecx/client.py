@@ -20,7 +20,8 @@ from . import target
 from .durations import seconds
 
 API_PREFIX = "/xapi/v1"
-WRITTEN = target.FIELDS  # every field pbxcal sends; Id is never sent, Group and HolidayPrompt are kept as found
+WRITTEN = target.FIELDS  # every field pbxcal writes; Id is never sent
+KEPT = target.OPTIONAL  # Group and HolidayPrompt: sent and compared when the body (or a backup) has them, else kept
 
 
 class Remote(BaseRemote):
@@ -33,6 +34,7 @@ class Remote(BaseRemote):
         super().__init__(options)
         self.base = f"{self.server}{API_PREFIX}/Holidays"
         self.label = f"3CX {self.server}"
+        self.restoring = False  # a backup's holidays pbxcal cannot read are sent back as they were
 
     def check_environment(self, environ: dict[str, str]) -> None:
         if not (environ.get("THREECX_CLIENT_ID") and environ.get("THREECX_CLIENT_SECRET")):
@@ -70,15 +72,23 @@ class Remote(BaseRemote):
                  if h["Name"].split(target.SEPARATOR, 1)[0] == name]
         return [{"name": name, "timezone": None, "holidays": owned}] if owned else []
 
+    def absent(self, name: str) -> dict[str, Any]:
+        """No holiday named NAME · ... is the empty body of that name."""
+        return {"name": name, "timezone": None, "holidays": []}
+
     def _by_name(self, name: str) -> list[dict[str, Any]]:
         return [h for h in self._query(f"Name eq {_literal(name)}") if h["Name"] == name]
 
     # ---- checks ---------------------------------------------------------------------------------------------
 
     def check_body(self, body: dict[str, Any]) -> None:
-        """The holidays are readable, each named NAME · ..., and no name twice (so a re-run finds each again)."""
+        """The name has no '·', the holidays are readable, each named NAME · ..., and no name twice (so a re-run
+        finds each again: ownership is decided by the first ' · ')."""
         name = self.name_of(body)
-        holidays = _writable(body)
+        if target.SEPARATOR.strip() in name:
+            raise BadInputError(f"the body's name {name!r} contains {target.SEPARATOR.strip()!r}: a 3CX body name "
+                                "cannot, as its holidays are told apart by the first ' · ' of their names")
+        holidays = _writable(body, self.restoring)
         owner = name + target.SEPARATOR
         strays = [h["Name"] for h in holidays if not str(h["Name"]).startswith(owner)]
         if strays:
@@ -92,11 +102,21 @@ class Remote(BaseRemote):
             self.options.say(f"note: the body runs on {zone}; the 3CX API pbxcal uses does not tell the system's "
                              "time zone, so check that the PBX runs on it")
 
+    def check_backup(self, saved: dict[str, Any]) -> None:
+        """As check_body, but a holiday pbxcal cannot read (one made by hand on the PBX, saved raw) is put back as
+        the backup holds it."""
+        self.restoring = True
+        self.check_body(saved)
+
     def is_empty(self, found: dict[str, Any]) -> bool:
-        return not _writable(found)
+        return not found.get("holidays")
 
     def same(self, current: dict[str, Any], body: dict[str, Any]) -> bool:
-        return Counter(map(_key, _writable(current))) == Counter(map(_key, _writable(body)))
+        """One holiday of each name, none differing (either side may be the platform's, so nothing is checked)."""
+        wanted = {h["Name"]: h for h in body.get("holidays") or []}
+        found = current.get("holidays") or []
+        return sorted(h["Name"] for h in found) == sorted(wanted) and not any(
+            _differs(h, wanted[h["Name"]]) for h in found)
 
     # ---- writing --------------------------------------------------------------------------------------------
 
@@ -114,7 +134,7 @@ class Remote(BaseRemote):
 
     def _apply(self, current: dict[str, Any], body: dict[str, Any]) -> Answer:
         """PATCH holidays whose name is kept, POST new ones, then DELETE the rest (and copies of one name)."""
-        wanted = {h["Name"]: h for h in _writable(body)}
+        wanted = {h["Name"]: h for h in _writable(body, self.restoring)}
         held: dict[str, list[dict[str, Any]]] = {}
         for found in sorted(current.get("holidays") or [], key=lambda h: int(h.get("Id", 0))):
             held.setdefault(found["Name"], []).append(found)
@@ -123,19 +143,29 @@ class Remote(BaseRemote):
             there = held.get(name, [])
             if not there:
                 steps.append(("POST", holiday))
-            elif _key(_fields(there[0])) != _key(holiday):
+            elif _differs(there[0], holiday):
                 steps.append(("PATCH", {**holiday, "Id": there[0]["Id"]}))
             steps += [("DELETE", extra) for extra in there[1:]]
         steps += [("DELETE", h) for name, found in held.items() if name not in wanted for h in found]
         order = {"PATCH": 0, "POST": 1, "DELETE": 2}
         steps.sort(key=lambda step: order[step[0]])
+        self._say_deleted(current, wanted, [h for method, h in steps if method == "DELETE"])
         for done, (method, holiday) in enumerate(steps):
             try:
                 self._step(method, holiday)
             except RemoteError as error:
-                raise RemoteError(f"{error.reason} ({done} of {len(steps)} changes made before it)",
+                raise RemoteError(f"{error.reason}; {done} of {len(steps)} changes made before it",
                                   unknown=error.unknown, status=error.status) from None
         return Answer(200, {"changes": len(steps)}, True)
+
+    def _say_deleted(self, current: dict[str, Any], wanted: dict[str, Any], gone: list[dict[str, Any]]) -> None:
+        """Name on stderr every holiday the diff deletes: hand-made NAME · ... holidays go too."""
+        if not gone:
+            return
+        shown = ", ".join(repr(h["Name"]) + (" (a second copy)" if h["Name"] in wanted else "") for h in gone)
+        verb = "would delete" if self.options.dry_run else "deleting"
+        self.options.say(f"{verb} {len(gone)} holiday(s) of {self.name_of(current)!r} the body does not hold: "
+                         f"{shown}")
 
     def _step(self, method: str, holiday: dict[str, Any]) -> None:
         if method == "DELETE":
@@ -184,25 +214,59 @@ def _is_list(data: Any) -> bool:
 
 
 def _fields(holiday: dict[str, Any]) -> dict[str, Any]:
-    return {f: holiday.get(f) for f in WRITTEN}
+    """What is sent: every written field, and Group and HolidayPrompt when the holiday has them."""
+    return {**{f: holiday.get(f) for f in WRITTEN}, **{f: holiday[f] for f in KEPT if f in holiday}}
 
 
-def _writable(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The holidays' written fields, each checked (exit 2 for one pbxcal cannot read); Id is never sent."""
+def _writable(body: dict[str, Any], raw: bool = False) -> list[dict[str, Any]]:
+    """The holidays to send, each checked (exit 2 for one pbxcal cannot read or a field it does not know; with raw,
+    a backup's, only its fields and Name); Id and @odata.* annotations (a download's, a backup's) are never sent."""
     holidays = body.get("holidays")
     if not isinstance(holidays, list):
         raise BadInputError("a 3CX body needs a 'holidays' list")
-    written = [_fields(h) if isinstance(h, dict) else h for h in holidays]
-    for holiday in written:
-        target.check(holiday)
-    return written
+    for holiday in holidays:
+        try:
+            target.check(holiday)
+        except BadInputError:
+            if not (raw and isinstance(holiday, dict)):
+                raise
+            target.check({**holiday, **dict.fromkeys(DATES, 1), **SOME_TIMES})  # its fields and Name only
+    return [_fields(h) for h in holidays]
+
+
+DATES = ("Year", "Month", "Day", "YearEnd", "MonthEnd", "DayEnd")
+SOME_TIMES = {"TimeOfStartDate": "PT0S", "TimeOfEndDate": "PT23H59M", "IsRecurrent": False}
+
+
+def _differs(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether a holiday differs from the wanted one: in what pbxcal writes, or in Group or HolidayPrompt where the
+    wanted one has them."""
+    return _key(found) != _key(wanted) or any(found.get(f) != wanted[f] for f in KEPT if f in wanted)
 
 
 def _key(holiday: dict[str, Any]) -> tuple[Any, ...]:
-    """Contents as the platform means them: durations by their value (PT0S and P0D are one time)."""
-    times = tuple(seconds(holiday[f], f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
-    return (*(holiday[f] for f in WRITTEN if not f.startswith("TimeOf") and f != "IsRecurrent"),
-            bool(holiday["IsRecurrent"]), *times)
+    """Contents as the platform means them: durations by their value (PT0S and P0D are one time), and a recurrent
+    holiday's years by their difference only (it is active every year whatever they say). A holiday pbxcal cannot
+    read (made by hand on the PBX) is its raw fields: it differs from every body's holiday, so it is replaced or
+    deleted like any other after the backup, which keeps it as it was."""
+    written = {f: holiday.get(f) for f in WRITTEN}
+    try:
+        target.check(written)
+    except BadInputError:
+        return ("unreadable", repr(sorted(written.items())))
+    times = tuple(seconds(holiday.get(f), f) for f in ("TimeOfStartDate", "TimeOfEndDate"))
+    recurrent = bool(holiday.get("IsRecurrent"))
+    years = _years(holiday) if recurrent else (holiday.get("Year"), holiday.get("YearEnd"))
+    return (*(holiday.get(f) for f in WRITTEN if f not in _NOT_COMPARED), years, recurrent, *times)
+
+
+_NOT_COMPARED = ("Year", "YearEnd", "TimeOfStartDate", "TimeOfEndDate", "IsRecurrent")
+
+
+def _years(holiday: dict[str, Any]) -> Any:
+    first, last = holiday.get("Year"), holiday.get("YearEnd")
+    numbers = all(isinstance(y, int) and not isinstance(y, bool) for y in (first, last))
+    return ("span", last - first) if numbers else (first, last)
 
 
 def connect(options: ConnectOptions) -> Remote:

@@ -22,6 +22,7 @@ HAS_ZONE = True
 # as every other rule is written one holiday per occurrence anyway.
 CAPABILITIES = Capabilities({Freq.YEARLY: 1, Freq.MONTHLY: 1, Freq.WEEKLY: 1, Freq.DAILY: 1})
 SEPARATOR = " · "  # a holiday's Name is NAME · ITEM YYYY-MM-DD; an upload owns the names whose NAME is its own
+EVERY = "every"  # a recurrent holiday's Name is NAME · ITEM every MM-DD: the same name in every year's body
 DEFAULT_ITEM = "Holiday"
 DATE_FIELDS = ("Year", "Month", "Day", "YearEnd", "MonthEnd", "DayEnd")
 FIELDS = ("Name", *DATE_FIELDS, "TimeOfStartDate", "TimeOfEndDate", "IsRecurrent")  # what pbxcal writes
@@ -140,7 +141,8 @@ def finish(holidays: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def body(holidays: list[dict[str, Any]], name: str, zone: str | None) -> dict[str, Any]:
-    """{"name", "timezone", "holidays"}: each holiday named NAME · ITEM YYYY-MM-DD (a number added to repeats)."""
+    """{"name", "timezone", "holidays"}: each holiday named NAME · ITEM YYYY-MM-DD, or NAME · ITEM every MM-DD when
+    IsRecurrent (its year fields change with the window, its name does not); a number is added to repeats."""
     if not zone:
         raise BadInputError("3CX holidays run on the PBX's clock: pass --timezone (the 3CX system's IANA zone, "
                             "e.g. Europe/London)")
@@ -151,7 +153,9 @@ def body(holidays: list[dict[str, Any]], name: str, zone: str | None) -> dict[st
     named = []
     for holiday in holidays:
         item = " ".join(str(holiday["Name"]).replace(SEPARATOR.strip(), "-").split()) or DEFAULT_ITEM
-        full = f"{name}{SEPARATOR}{item} {holiday['Year']:04d}-{holiday['Month']:02d}-{holiday['Day']:02d}"
+        when = f"{holiday['Month']:02d}-{holiday['Day']:02d}"
+        when = f"{EVERY} {when}" if holiday["IsRecurrent"] else f"{holiday['Year']:04d}-{when}"
+        full = f"{name}{SEPARATOR}{item} {when}"
         seen[full] = seen.get(full, 0) + 1
         named.append({**holiday, "Name": full if seen[full] == 1 else f"{full} #{seen[full]}"})
     return {"name": name, "timezone": zone, "holidays": named}
@@ -189,12 +193,16 @@ def check(holiday: Any) -> dict[str, Any]:
     Raises BadInputError for a malformed holiday, AmbiguousBodyError for a form SEMANTICS §6 leaves open."""
     if not isinstance(holiday, dict):
         raise BadInputError(f"a holiday must be a JSON object, got {holiday!r:.60}")
-    unknown = {k for k in set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL} if not k.startswith("@odata.")}
-    if unknown:
-        raise BadInputError(f"unknown holiday field(s): {', '.join(sorted(unknown))}")
     name = holiday.get("Name")
     if not isinstance(name, str):
         raise BadInputError(f"a holiday's Name must be a string, got {name!r:.60}")
+    unknown = {k for k in set(holiday) - {*FIELDS, *READ_ONLY, *OPTIONAL} if not k.startswith("@odata.")}
+    if unknown:
+        raise BadInputError(f"holiday {name!r}: unknown holiday field(s): {', '.join(sorted(unknown))} (a 3CX "
+                            f"holiday has {', '.join((*FIELDS, *OPTIONAL))} and its Id)")
+    odd = [f for f in OPTIONAL if holiday.get(f) is not None and not isinstance(holiday[f], str)]
+    if odd:
+        raise BadInputError(f"holiday {name!r}: {odd[0]} must be a string or null, got {holiday[odd[0]]!r:.60}")
     recurrent = holiday.get("IsRecurrent")
     if recurrent is not None and not isinstance(recurrent, bool):
         raise BadInputError(f"holiday {name!r}: IsRecurrent must be true, false or null, got {recurrent!r:.60}")
@@ -240,14 +248,19 @@ def spans(holidays: list[dict[str, Any]], window: Window) -> list[Span]:
 
 
 def item_of(holiday: dict[str, Any]) -> str:
-    """ITEM of a Name `NAME · ITEM YYYY-MM-DD` (the same item in several years is one recurrence), else the Name."""
+    """ITEM of a Name `NAME · ITEM YYYY-MM-DD` or `NAME · ITEM every MM-DD` (the same item in several years is one
+    recurrence), else the Name."""
     name = str(holiday.get("Name", ""))
     _, found, rest = name.partition(SEPARATOR)
     if not found:
         return name
     words = rest.split(" ")
-    while words and (words[-1].startswith("#") or _is_date(words[-1])):
+    if words and words[-1].startswith("#"):
         words.pop()
+    if words and _is_date(words[-1]):
+        words.pop()
+    elif len(words) >= 2 and words[-2] == EVERY and _is_date(f"2000-{words[-1]}"):
+        del words[-2:]
     return " ".join(words) or rest
 
 
