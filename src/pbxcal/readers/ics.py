@@ -26,6 +26,7 @@ from ..normalize import CHECK_AHEAD, LOOKAHEAD
 from ..spans import Span
 from ..wallclock import WallClock
 from . import Opened, ReadOptions
+from .lines import parse_calendar
 from .rfc5545 import NOMINAL_DAYS, Reading, component_of
 from .series import Expansion, expansions
 from .tzids import (
@@ -113,7 +114,8 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None,
         block = isolate_tzids(block)
         block = DURATION_DAYS.sub(_mark_days, block)
         try:
-            parsed = icalendar.Calendar.from_ical(block, multiple=True)
+            fast = parse_calendar(block)  # plain one-offs by the line tokenizer, the rest by icalendar
+            parsed = [fast] if fast is not None else icalendar.Calendar.from_ical(block, multiple=True)
         except Exception as error:  # the parser raises many kinds; each means the file cannot be read
             line = LINE_NUMBER.search(str(error))
             raise BadInputError(f"not valid iCalendar: {error}", path=spec,
