@@ -26,7 +26,9 @@ from ..normalize import CHECK_AHEAD, LOOKAHEAD
 from ..spans import Span
 from ..wallclock import WallClock
 from . import Opened, ReadOptions
+from .lines import parse_calendar
 from .rfc5545 import NOMINAL_DAYS, Reading, component_of
+from .series import Expansion, expansions
 from .tzids import (
     SAME_OFFSETS_YEARS,
     display_tzid,
@@ -112,7 +114,8 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None,
         block = isolate_tzids(block)
         block = DURATION_DAYS.sub(_mark_days, block)
         try:
-            parsed = icalendar.Calendar.from_ical(block, multiple=True)
+            fast = parse_calendar(block)  # plain one-offs by the line tokenizer, the rest by icalendar
+            parsed = [fast] if fast is not None else icalendar.Calendar.from_ical(block, multiple=True)
         except Exception as error:  # the parser raises many kinds; each means the file cannot be read
             line = LINE_NUMBER.search(str(error))
             raise BadInputError(f"not valid iCalendar: {error}", path=spec,
@@ -390,13 +393,13 @@ def _plain_between(plain: list[PlainOccurrence], first: datetime,
             yield occurrence.uid, occurrence
 
 
-def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
+def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Expansion]:
     """The calendar's series; when the whole cannot be built, each UID alone, skipping those that fail."""
     try:
-        return list(recurring_ical_events.of(calendar).series)
+        return expansions(recurring_ical_events.of(calendar).series)
     except Exception:  # recurring_ical_events raises many kinds; find which events cause it
         pass
-    found = []
+    found: list[Expansion] = []
     for uid, item in items.items():
         part = icalendar.Calendar()
         part.subcomponents = [c for c in calendar.subcomponents
@@ -404,14 +407,14 @@ def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Any]:
         for key, value in calendar.items():
             part[key] = value
         try:
-            found.extend(recurring_ical_events.of(part).series)
+            found.extend(expansions(recurring_ical_events.of(part).series))
         except Exception as error:  # this event alone fails: skip it, keep the rest
             if not item.skipped:
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
     return found
 
 
-def _occurrences(series: list[Any], items: dict[str, Item], first: datetime, until: datetime,
+def _occurrences(series: list[Expansion], items: dict[str, Item], first: datetime, until: datetime,
                  uids: set[str] | None = None) -> Iterator[tuple[str, Any]]:
     """(UID, occurrence) pairs: the UID is read once per series, not per occurrence."""
     for one in series:
@@ -482,7 +485,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         item.spans.append(span)
 
 
-def _later(spec: str, uid: str, series: list[Any], reading: Reading, clock: WallClock | None, limit: int,
+def _later(spec: str, uid: str, series: list[Expansion], reading: Reading, clock: WallClock | None, limit: int,
            events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
     """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand).
     Each stretch is expanded once: every rule inferred from the item (one per DST segment, say) asks again."""

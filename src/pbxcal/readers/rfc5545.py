@@ -36,6 +36,7 @@ class Reading:
                 continue
         self._offsets: dict[int, Offsets] = {}
         self._exact: dict[int, timedelta | None] = {}
+        self._lengths: dict[int, tuple[icalendar.Component, timedelta | None]] = {}
 
     def offsets(self, zone: tzinfo) -> Offsets:
         found = self._offsets.get(id(zone))
@@ -60,7 +61,10 @@ class Reading:
         end = _comparable(end, start)
         if component is None:
             return self.utc(end)
-        default = self._default_length(component)
+        known = self._lengths.get(id(component))
+        if known is None or known[0] is not component:  # read once per component, not per occurrence
+            known = self._lengths[id(component)] = (component, self._default_length(component))
+        default = known[1]
         if default is None or end - start != default:  # no DTEND/DURATION, or an RDATE period's own end
             return self.utc(end)
         exact = self._exact_length(component)

@@ -1,0 +1,216 @@
+"""The reader's cheaper expansion path (readers/series.py) gives exactly the occurrences of recurring_ical_events'
+public API: on every corpus file (the copied subset, and the shared corpus when it sits beside the project) and on
+generated series. The public API is the reference; the cheaper path only reuses the rule set the library built.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import date, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+import recurring_ical_events
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+from test_corpus import FILES, case_id, window_for
+
+from pbxcal.readers import ics
+from pbxcal.readers.series import Expansion
+
+
+def _key(uid: Any, start: Any, end: Any) -> tuple[str, str, str]:
+    """An occurrence as text: value, type and zone, so that a date never equals a midnight, nor zones each other."""
+    def text(value: Any) -> str:
+        zone = getattr(value, "tzinfo", None)
+        return f"{type(value).__name__}:{value.isoformat()}:{zone!s}:{getattr(value, 'fold', 0)}"
+
+    return str(uid), text(start), text(end)
+
+
+def public(calendar: icalendar.Calendar, first: datetime, until: datetime) -> list[tuple[str, str, str]] | str:
+    """What recurring_ical_events.of(calendar).between(...) gives, or the kind of error it raises."""
+    try:
+        found = recurring_ical_events.of(calendar).between(first, until)
+    except Exception as error:  # the cheaper path must fail alike
+        return type(error).__name__
+    return sorted(_key(c.get("UID"), c["DTSTART"].dt, c["DTEND"].dt if "DTEND" in c else c["DTSTART"].dt)
+                  for c in found)
+
+
+def cheaper(calendar: icalendar.Calendar, first: datetime, until: datetime,
+            used: list[bool] | None = None) -> list[tuple[str, str, str]] | str:
+    """The same through Expansion.between, series by series (fresh series: nothing shared with the other path)."""
+    try:
+        found = []
+        for one in recurring_ical_events.of(calendar).series:
+            expansion = Expansion(one)
+            if used is not None:
+                used.append(expansion.direct)
+            for occurrence in expansion.between(first, until):
+                component = occurrence.as_component(False)  # how the public API turns occurrences into components
+                found.append(_key(component.get("UID"), component["DTSTART"].dt,
+                                  component["DTEND"].dt if "DTEND" in component else component["DTSTART"].dt))
+    except Exception as error:  # compared with the public API's failure
+        return type(error).__name__
+    return sorted(found)
+
+
+def _calendars(path: Path) -> list[icalendar.Calendar]:
+    """The file's calendars twice over: each VCALENDAR as icalendar parses it, and as the reader prepares it."""
+    text = ics.decode(path.read_bytes())
+    found = []
+    for block in re.findall(r"^BEGIN:VCALENDAR.*?^END:VCALENDAR", text, re.M | re.S | re.I):
+        icalendar.use_zoneinfo()  # no calendar sees another's VTIMEZONEs
+        try:
+            found.append(icalendar.Calendar.from_ical(block))
+        except Exception:  # unreadable: the reader refuses it
+            continue
+    with contextlib.suppress(Exception):  # when the reader refuses the file, nothing of it is expanded
+        found += ics.parse(str(path), path.read_bytes())
+    return found
+
+
+USED: list[bool] = []
+
+
+@pytest.mark.parametrize("path", FILES, ids=case_id)
+def test_the_cheaper_path_gives_the_public_api_s_occurrences_on_the_corpus(path):
+    window = window_for(path)
+    first, until = datetime(window.first.year - 1, 12, 30), datetime(window.until.year, 1, 2)
+    for calendar in _calendars(path):
+        assert cheaper(calendar, first, until, USED) == public(calendar, first, until)
+
+
+def test_the_corpus_takes_the_cheaper_path():
+    """Not vacuous: most corpus series have no modification, so they take the rule set, and some do not."""
+    if not USED:
+        for path in FILES:
+            window = window_for(path)
+            for calendar in _calendars(path):
+                cheaper(calendar, datetime(window.first.year, 1, 1), datetime(window.until.year, 1, 1), USED)
+    assert any(USED) and not all(USED)
+
+
+def test_the_pinned_library_versions_are_the_installed_one():
+    """readers/series.py reads recurring_ical_events' internals as they are in the pinned versions."""
+    text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    pin = re.search(r'"recurring-ical-events([^"]+)"', text)
+    assert pin is not None
+    assert Version(metadata.version("recurring-ical-events")) in SpecifierSet(pin[1])
+    assert SpecifierSet(pin[1]).contains("3.8.2") and not SpecifierSet(pin[1]).contains("3.9.0")
+
+
+# Generated series: every kind of start, rules with UNTIL in each form, several rules, EXDATEs in and out of the
+# pattern in other forms and zones, RDATEs, and sometimes what only Series.between handles (a moved occurrence,
+# THISANDFUTURE, an RDATE period).
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]
+CUSTOM = """BEGIN:VTIMEZONE\r
+TZID:Custom Zone\r
+BEGIN:STANDARD\r
+DTSTART:19701025T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:19700329T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+"""
+
+
+def _value(moment: date | datetime, form: str) -> str:
+    """A property's parameters and value: 'date', 'floating', 'utc' or a TZID."""
+    if form == "date":
+        return f";VALUE=DATE:{moment:%Y%m%d}"
+    if form == "floating":
+        return f":{moment:%Y%m%dT%H%M%S}"
+    if form == "utc":
+        return f":{moment:%Y%m%dT%H%M%S}Z"
+    return f";TZID={form}:{moment:%Y%m%dT%H%M%S}"
+
+
+@st.composite
+def rules(draw: st.DrawFn, start: datetime, form: str) -> str:
+    freq = draw(st.sampled_from(["DAILY", "WEEKLY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY"]))
+    parts = [f"FREQ={freq}"]
+    if draw(st.booleans()):
+        parts.append(f"INTERVAL={draw(st.integers(1, 4))}")
+    if freq in ("WEEKLY", "MONTHLY") and draw(st.booleans()):
+        days = draw(st.lists(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), min_size=1, max_size=3,
+                             unique=True))
+        parts.append("BYDAY=" + ",".join(days))
+        if freq == "WEEKLY" and draw(st.booleans()):
+            parts.append(f"WKST={draw(st.sampled_from(['MO', 'SU', 'WE']))}")
+    if freq == "MONTHLY" and draw(st.booleans()):
+        parts.append(f"BYMONTHDAY={draw(st.sampled_from(['1', '15', '-1', '31', '29,30']))}")
+    if freq == "HOURLY":
+        parts.append(f"COUNT={draw(st.integers(1, 40))}")
+    else:
+        end = draw(st.sampled_from(["count", "until", "none"]))
+        if end == "count":
+            parts.append(f"COUNT={draw(st.integers(1, 30))}")
+        elif end == "until":
+            until = start + timedelta(days=draw(st.integers(-3, 400)), hours=draw(st.integers(0, 23)))
+            until_form = draw(st.sampled_from(["date", "utc", "floating"] if form != "date" else ["date", "utc"]))
+            parts.append(f"UNTIL={_value(until, until_form).split(':', 1)[1]}")
+    return "RRULE:" + ";".join(parts)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> str:
+    start = datetime(2026, 1, 1) + timedelta(days=draw(st.integers(0, 700)), minutes=15 * draw(st.integers(0, 95)))
+    form = draw(st.sampled_from(["date", "floating", "utc", "Custom Zone", *ZONES]))
+    if form == "date":
+        start = datetime(start.year, start.month, start.day)
+    lines = ["BEGIN:VEVENT", "UID:generated", "DTSTAMP:20260101T000000Z", f"DTSTART{_value(start, form)}"]
+    length = draw(st.sampled_from(["dtend", "duration", "none"]))
+    days = draw(st.integers(0, 3))
+    hours = 0 if form == "date" else draw(st.integers(0, 5))
+    if length == "dtend":
+        lines.append(f"DTEND{_value(start + timedelta(days=days, hours=hours), form)}")
+    elif length == "duration":
+        lines.append(f"DURATION:P{days}D" if form == "date" else f"DURATION:P{days}DT{hours}H")
+    for _ in range(draw(st.integers(0, 2))):
+        lines.append(draw(rules(start, form)))
+    exforms = ["date", "utc", form, *ZONES] if form != "date" else ["date"]
+    for _ in range(draw(st.integers(0, 4))):
+        moment = start + timedelta(days=draw(st.integers(0, 60)), hours=draw(st.sampled_from([0, 0, 0, 1, -1, 6])))
+        lines.append(f"EXDATE{_value(moment, draw(st.sampled_from(exforms)))}")
+    for _ in range(draw(st.integers(0, 2))):
+        moment = start + timedelta(days=draw(st.integers(-5, 90)), hours=draw(st.sampled_from([0, 0, 2])))
+        lines.append(f"RDATE{_value(moment, draw(st.sampled_from(exforms)))}")
+    extra = draw(st.sampled_from(["none", "none", "none", "moved", "thisandfuture", "period", "cancelled"]))
+    if extra == "period" and form not in ("date", "floating"):
+        lines.append(f"RDATE;VALUE=PERIOD:{start + timedelta(days=3):%Y%m%dT%H%M%S}Z/PT3H")
+    if extra == "cancelled":
+        lines.append("STATUS:CANCELLED")
+    lines.append("END:VEVENT")
+    if extra in ("moved", "thisandfuture"):
+        then = start + timedelta(days=draw(st.integers(0, 14)))
+        rid = f"RECURRENCE-ID;RANGE=THISANDFUTURE{_value(then, form)}" if extra == "thisandfuture" else \
+            f"RECURRENCE-ID{_value(then, form)}"
+        lines += ["BEGIN:VEVENT", "UID:generated", "DTSTAMP:20260101T000000Z", rid,
+                  f"DTSTART{_value(then + timedelta(hours=0 if form == 'date' else 2), form)}", "END:VEVENT"]
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//tests//EN\r\n" + CUSTOM
+    return head + "\r\n".join(lines) + "\r\nEND:VCALENDAR\r\n"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=calendars(), first=st.integers(-30, 800), length=st.integers(0, 900))
+def test_the_cheaper_path_gives_the_public_api_s_occurrences_on_generated_series(text, first, length):
+    icalendar.use_zoneinfo()
+    calendar = icalendar.Calendar.from_ical(text)
+    low = datetime(2026, 1, 1) + timedelta(days=first)
+    high = low + timedelta(days=length)
+    assert cheaper(calendar, low, high) == public(calendar, low, high)
