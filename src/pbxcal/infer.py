@@ -197,12 +197,13 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
 def _key_groups(ordered: list[date], capabilities: Capabilities | None
                 ) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
     """Per kind and key, the (period, date) of every date with that key, in date order."""
-    for rank in range(len(KINDS)):
-        by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
-        for day in ordered:
-            key, period = _key(rank, day, capabilities)
-            if key is not None:
-                by_key[key].append((period, day))
+    groups: list[dict[Hashable, list[tuple[int, date]]]] = [defaultdict(list) for _ in KINDS]
+    fifth = bool(capabilities and capabilities.fifth_weekday)
+    for day in ordered:
+        for rank, (key, period) in enumerate(_day_keys(day)):
+            if key is not None and (fifth or rank != MONTHLY_NTH_RANK or key[1] != 5):  # type: ignore[index]
+                groups[rank][key].append((period, day))
+    for rank, by_key in enumerate(groups):
         for key, matches in by_key.items():
             yield rank, key, matches
 
