@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import holidays
+import kazoo_reference
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from conftest import reference_spans
 from pbxcal import Options, Window, convert
 from pbxcal.cli import main
 from pbxcal.errors import AmbiguousBodyError, BadInputError
-from pbxcal.model import SECONDS_PER_DAY, By, Freq, Rule, Series, days_in_month
+from pbxcal.model import SECONDS_PER_DAY, By, Freq, Rule, Series, days_in_month, midnight
 from pbxcal.platforms.kazoo import rules
 from pbxcal.platforms.kazoo import target as kz
 from pbxcal.spans import Span, merge
@@ -82,6 +83,33 @@ def test_daily_with_an_interval_never_matches_its_start_day():
         date(2026, 1, 4), date(2026, 1, 7), date(2026, 1, 10)]
     assert dates(rule("daily", date(2026, 1, 1)), until=date(2026, 1, 4)) == [
         date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)]
+
+
+def test_monthly_and_yearly_with_an_interval_skip_a_start_on_the_1st():
+    # the search from yesterday starts in the period before: Distance -1, trunc(-1 / N) * N = 0, so Kazoo takes the
+    # start period for an inactive one and looks N periods ahead (the trunc bug of daily interval > 1)
+    quarterly = dates(rule("monthly", date(2026, 4, 1), interval=3, days=[1]), date(2026, 3, 1), date(2027, 1, 2))
+    assert quarterly == [date(2026, 7, 1), date(2026, 10, 1), date(2027, 1, 1)]
+    assert dates(rule("monthly", date(2026, 4, 1), interval=3, days=[1, 2]), date(2026, 3, 1),
+                 date(2026, 4, 3)) == [date(2026, 4, 2)]
+    assert dates(rule("monthly", date(2026, 4, 2), interval=3, days=[1, 2]), date(2026, 3, 1),
+                 date(2026, 7, 2)) == [date(2026, 4, 2), date(2026, 7, 1)]  # a start after the 1st: nothing skipped
+    mondays = dates(rule("monthly", date(2025, 9, 1), interval=2, ordinal="first", wdays=["monday"]),
+                    date(2025, 8, 1), date(2026, 2, 1))
+    assert mondays == [date(2025, 11, 3), date(2026, 1, 5)]  # 2025-09-01 is the first Monday, and skipped
+    thursdays = dates(rule("monthly", date(2026, 1, 1), interval=2, ordinal="every", wdays=["thursday"]),
+                      date(2026, 1, 1), date(2026, 1, 16))
+    assert thursdays == [date(2026, 1, 8), date(2026, 1, 15)]
+    new_year = dates(rule("yearly", date(2026, 1, 1), interval=2, month=1, days=[1]), date(2025, 1, 1),
+                     date(2031, 1, 1))
+    assert new_year == [date(2028, 1, 1), date(2030, 1, 1)]
+    first_thursday = dates(rule("yearly", date(2026, 1, 1), interval=2, month=1, ordinal="first",
+                                wdays=["thursday"]), date(2025, 1, 1), date(2029, 1, 1))
+    assert first_thursday == [date(2028, 1, 6)]
+    assert dates(rule("yearly", date(2026, 1, 1), month=1, days=[1]), date(2026, 1, 1), date(2027, 1, 2)) == [
+        date(2026, 1, 1), date(2027, 1, 1)]  # interval 1: Distance -1 = trunc(-1 / 1)
+    assert dates(rule("monthly", date(2026, 4, 1), days=[1]), date(2026, 4, 1), date(2026, 5, 2)) == [
+        date(2026, 4, 1), date(2026, 5, 1)]
 
 
 def test_weekly_counts_iso_weeks_from_the_week_of_start_date():
@@ -199,9 +227,18 @@ def test_downloaded_shapes_are_bodies():
 
 # ---- the writer never proposes a buggy form -------------------------------------------------------------------
 
-def safe(entry: kz.Entry) -> bool:
-    """Whether a rule is one of the forms SEMANTICS §7 lists as exact on Kazoo."""
+def safe(entry: kz.Entry, proposal: list[kz.Entry] = ()) -> bool:
+    """Whether a rule is one of the forms SEMANTICS §7 lists as exact on Kazoo. A monthly rule with an interval
+    above 1 starting on a 1st, or a yearly one starting on 1 January, skips its start day (trunc(-1 / N) = 0): it
+    is safe only next to a `date` rule for that day with the same window."""
     fields = entry.fields
+    if fields.get("interval", 1) > 1 and (
+            (fields["cycle"] == "monthly" and entry.start.day == 1)
+            or (fields["cycle"] == "yearly" and (entry.start.month, entry.start.day) == (1, 1))):
+        window = (fields["time_window_start"], fields["time_window_stop"])
+        if not any(e.fields["cycle"] == "date" and e.start == entry.start
+                   and (e.fields["time_window_start"], e.fields["time_window_stop"]) == window for e in proposal):
+            return False
     cycle, interval = fields["cycle"], fields.get("interval", 1)
     start, stop = fields["time_window_start"], fields["time_window_stop"]
     if not 0 <= start <= stop <= SECONDS_PER_DAY - 1:
@@ -253,7 +290,7 @@ def series(draw) -> Series:
 def test_the_writer_never_proposes_a_buggy_form(one):
     window = Window(date(2026, 1, 1), date(2029, 1, 1))
     for proposal in kz.candidates(one, window, zone=NY):
-        assert all(safe(e) for e in proposal), [e.fields for e in proposal if not safe(e)]
+        assert all(safe(e, proposal) for e in proposal), [e.fields for e in proposal if not safe(e, proposal)]
         for entry in proposal:
             assert entry.fields["cycle"] == "date" or one.rule.until is None  # 4.3 never ends a recurring rule
     for span in one.spans(window.span):
@@ -302,7 +339,7 @@ def test_any_holiday_window_is_exact_in_safe_forms(country, first, years, open_e
     listed = holidays.country_holidays(country, years=range(first, first + years), language="en_US")
     found = kz.entries(result.body)
     assert kz.spans(found, window) == merge(days(d) for d in listed)
-    assert all(safe(e) for e in found)
+    assert all(safe(e, found) for e in found)
     for written in result.body["rules"]:  # start_date is local noon of its day
         local = datetime.fromtimestamp(written["start_date"] - rules.GREGORIAN_OFFSET, tz=__import__("zoneinfo")
                                        .ZoneInfo(zone))
@@ -320,7 +357,7 @@ def test_body_is_active_exactly_when_recurring_ical_events_says(tmp_path, case, 
     result = convert([str(path)], "kazoo", Options(window, zone=wall))
     found = kz.entries(result.body)
     assert kz.spans(found, window) == reference_spans(ics, wall, window)
-    assert all(safe(e) for e in found)
+    assert all(safe(e, found) for e in found)
 
 
 # ---- round trip and command line ------------------------------------------------------------------------------
@@ -375,3 +412,103 @@ def test_cli_convert_verify_and_preview(tmp_path):
     assert preview.exit_code == 0 and "2027-11-25, all day" in preview.stdout
     missing = run("convert", "holidays:US", "--to", "2600hz", "--years", "2026")
     assert missing.exit_code == 2 and "--timezone" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+# ---- differential: rules.py against an independent literal port of Kazoo's date code --------------------------
+
+ENABLED = False
+PENDING = {("monthly", "fifth")}
+REACH = {"date": 40, "daily": 60, "weekly": 120, "monthly": 3 * 366, "yearly": 7 * 366}
+
+
+FORMS = [("date", None), ("daily", None), ("weekly", None), *((c, f) for c in ("monthly", "yearly")
+                                                              for f in ("days", *rules.ORDINALS))]
+
+
+@st.composite
+def kazoo_rules(draw, cycle, form, interval):
+    """Rule fields of that cycle, form and interval, with start dates biased to 1sts, month ends, 1 January."""
+    year = draw(st.integers(2019, 2030))
+    start = draw(st.sampled_from(["any", "first", "new year", "end"]))
+    if start == "any":
+        day = draw(st.dates(date(year, 1, 1), date(year, 12, 31)))
+    elif start == "first":
+        day = date(year, draw(st.integers(1, 12)), 1)
+    elif start == "new year":
+        day = date(year, 1, 1)
+    else:
+        month = draw(st.integers(1, 12))
+        day = date(year, month, days_in_month(year, month) - draw(st.integers(0, 2)))
+    fields = {"cycle": cycle, "interval": interval, "time_window_start": 0, "time_window_stop": 86399}
+    if cycle == "weekly":
+        fields["wdays"] = draw(st.lists(st.sampled_from(rules.WEEKDAY_NAMES), max_size=4))
+    if form == "days":
+        listed = draw(st.lists(st.integers(1, 31), min_size=1, max_size=4, unique=True))
+        fields["days"] = sorted(listed) if draw(st.integers(0, 3)) else listed
+    elif form is not None:
+        fields["ordinal"] = form
+        fields["wdays"] = draw(st.lists(st.sampled_from(rules.WEEKDAY_NAMES), min_size=1, max_size=1)
+                               | st.lists(st.sampled_from(rules.WEEKDAY_NAMES), max_size=2, unique=True))
+    if cycle == "yearly":
+        fields["month"] = draw(st.sampled_from([1, 1, 2, 12, *range(1, 13)]))
+    if ENABLED and draw(st.integers(0, 9)) == 0:
+        fields["enabled"] = draw(st.booleans())
+    return fields, day
+
+
+def reference_days(fields, start, first, until):
+    """The days Kazoo (the port) routes at noon, or None when it crashes on one of them."""
+    built = kazoo_reference.build(fields, start)
+    try:
+        return kazoo_reference.active_days(built, first, until)
+    except kazoo_reference.Crash:
+        return None
+
+
+def pbxcal_days(fields, start, first, until):
+    one = {"name": "R", **fields, "start_date": rules.to_gregorian(start, NY)}
+    meaning = rules.read(one, NY)
+    noon = timedelta(hours=12)
+    return sorted({s.start.date() + timedelta(days=n) for s in rules.spans(meaning, first, until)
+                   for n in range((s.end - s.start).days + 1)
+                   if s.start <= midnight(s.start.date() + timedelta(days=n)) + noon < s.end})
+
+
+@pytest.mark.parametrize("interval", [1, 2, 3, 4])
+@pytest.mark.parametrize(("cycle", "form"), FORMS)
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_the_evaluator_agrees_with_a_literal_port_of_kazoos_code(cycle, form, interval, data):
+    if (cycle, form) in PENDING:
+        return
+    fields, start = data.draw(kazoo_rules(cycle, form, interval))
+    first, until = start - timedelta(days=3), start + timedelta(days=REACH[fields["cycle"]])
+    expected = reference_days(fields, start, first, until)
+    try:
+        found = pbxcal_days(fields, start, first, until)
+    except (BadInputError, AmbiguousBodyError):
+        # refused: a form that crashes Kazoo (here, or on some day: yearly every), or monthly fifth with an interval
+        assert expected is None or (cycle, form) == ("yearly", "every") or (
+            (cycle, form) == ("monthly", "fifth") and interval > 1)
+        return
+    assert expected is not None, "pbxcal reads a rule that crashes Kazoo"
+    assert found == expected, (sorted(set(found) - set(expected))[:5], sorted(set(expected) - set(found))[:5])
+
+
+def test_the_quarterly_1st_repro_is_exact_on_kazoos_code(tmp_path):
+    """FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1 from 2025-01-01 written from 2026-03-10: Kazoo would skip 2026-04-01
+    (the written start); the body carries a `date` rule for it, and the port of Kazoo's code agrees day by day."""
+    path = tmp_path / "q.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:q1\r\n"
+                    "DTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250101\r\nDTEND;VALUE=DATE:20250102\r\n"
+                    "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1\r\nSUMMARY:Quarter close\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n")
+    zone = "Europe/Berlin"
+    result = convert([str(path)], "kazoo", Options(Window(date(2026, 3, 10), date(2029, 1, 1)), zone=zone))
+    first, until = date(2026, 3, 10), date(2030, 1, 1)
+    routed = set()
+    for written in result.body["rules"]:
+        built = kazoo_reference.build(written, rules.from_gregorian(written["start_date"], zone))
+        routed |= set(kazoo_reference.active_days(built, first, until))
+    wanted = {date(y, m, 1) for y in range(2026, 2030) for m in (1, 4, 7, 10)} - {date(2026, 1, 1)}
+    assert sorted(routed) == sorted(wanted)

@@ -4,7 +4,9 @@
 Each occurrence date D is active during [D + time_window_start, D + time_window_stop], both ends inclusive, to the
 second. What the evaluator really does, reproduced here so that verification catches a body that relies on it:
 
-- `daily` with an interval above 1 never matches its start day;
+- `daily` with an interval above 1 never matches its start day, nor does a monthly rule with an interval above 1
+  that starts on a 1st, nor a yearly one that starts on 1 January (the search from yesterday starts in the period
+  before, and trunc(-1 / N) = 0 takes it for an inactive one);
 - monthly and yearly `days` are searched from yesterday in list order, so unsorted days lose entries, and a day
   past the month's end rolls over to the next month (a match on the 1st when it is one day past the end);
 - monthly `fifth` (interval 1) also matches a 1st of the month that is that weekday;
@@ -138,6 +140,11 @@ def _refuse_crashes(rule: Meaning, listed: int) -> None:
     if rule.cycle == "yearly" and rule.ordinal == "every":
         raise BadInputError(f"rule {rule.name!r}: yearly 'every' crashes Kazoo's evaluator on some days (the 1st "
                             "after a 31-day month, the 31st), so calls take the '_' branch")
+    if rule.cycle == "yearly" and rule.ordinal == "fifth" and not any(
+            len(_weekdays_of(rule.start.year + k * rule.interval, rule.month, rule.wdays[0])) == 5
+            for k in range(1, 401)):  # the calendar repeats every 400 years
+        raise BadInputError(f"rule {rule.name!r}: a yearly 'fifth' whose month never has a fifth such weekday in "
+                            "its years makes Kazoo's evaluator search for ever, so calls never route")
     if rule.cycle == "monthly" and rule.ordinal == "fifth" and rule.interval > 1:
         raise AmbiguousBodyError(f"rule {rule.name!r}: monthly 'fifth' with an interval above 1 carries a 'known "
                                  "bug' warning in Kazoo's code whose effect was never reproduced")
@@ -216,7 +223,19 @@ def occurrences(rule: Meaning, first: date, until: date) -> list[date]:
             day += timedelta(days=1)
     else:
         found = _periodic(rule, low, until)
+        if rule.interval > 1 and _searched_from_before(rule):
+            found = [d for d in found if d != rule.start]
     return [d for d in found if low <= d < until]
+
+
+def _searched_from_before(rule: Meaning) -> bool:
+    """Whether the search for the start day (from yesterday) begins in the month (monthly) or year (yearly) before
+    the start's: then Distance is -1, and with an interval N above 1 trunc(-1 / N) * N = 0 differs from it, so
+    Kazoo takes that period for an inactive one and looks N periods ahead: the start day never matches (the same
+    trunc bug as `daily`)."""
+    if rule.cycle == "monthly":
+        return rule.start.day == 1
+    return (rule.start.month, rule.start.day) == (1, 1)
 
 
 def _periodic(rule: Meaning, low: date, until: date) -> list[date]:

@@ -175,9 +175,9 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
         return
     found = [_entry(rule.start + timedelta(days=shift), piece, **form) for form, shift, piece in forms if form]
     joined = _joined(found)
-    yield joined
+    yield _with_start_days(joined)
     if joined != found:
-        yield found
+        yield _with_start_days(found)
     if rule.freq is Freq.WEEKLY and len(rule.weekdays) > 1:  # one rule per weekday: exact whatever ISO weeks say
         apart = []
         for weekday in sorted(rule.weekdays):
@@ -187,7 +187,27 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                 form = _form(alone, shift)
                 if form:
                     apart.append(_entry(first + timedelta(days=shift), piece, **form))
-        yield apart
+        yield _with_start_days(apart)
+
+
+def skips_its_start(entry: Entry) -> bool:
+    """Whether Kazoo never matches the rule's start day although it is an occurrence: a monthly rule with an
+    interval above 1 starting on a 1st, or a yearly one starting on 1 January (the search from yesterday begins in
+    the period before, which trunc(-1 / N) = 0 takes for an inactive one; rules.py)."""
+    fields = entry.fields
+    if fields.get("interval", 1) == 1:
+        return False
+    if fields["cycle"] == "monthly":
+        return entry.start.day == 1
+    return fields["cycle"] == "yearly" and (entry.start.month, entry.start.day) == (1, 1)
+
+
+def _with_start_days(entries: list[Entry]) -> list[Entry]:
+    """The entries, plus a `date` rule for the start day of each that Kazoo would skip (the writer's start_date is
+    always an occurrence): exact, and one entry instead of expanding the whole rule."""
+    extra = [_entry(e.start, (e.fields["time_window_start"], e.fields["time_window_stop"]), "date")
+             for e in entries if skips_its_start(e)]
+    return entries + extra
 
 
 def remark(series: Series, chosen: list[Any]) -> str | None:
