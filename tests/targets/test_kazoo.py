@@ -155,6 +155,13 @@ def test_monthly_fifth_also_matches_a_1st_that_is_that_weekday():
     mondays = dates(rule("monthly", date(2024, 1, 2), ordinal="fifth", wdays=["monday"]), date(2024, 1, 1),
                     date(2025, 1, 1))
     assert {date(2024, 4, 1), date(2024, 7, 1)} <= set(mondays)
+    # never from December onto 1 January: the guard `D1 < D2; M1 < M2` fails from month 12 to month 1
+    thursdays = dates(rule("monthly", date(2026, 10, 1), ordinal="fifth", wdays=["thursday"]), date(2026, 10, 1),
+                      date(2027, 2, 1))
+    assert thursdays == [date(2026, 10, 1), date(2026, 10, 29), date(2026, 12, 31)]  # a 1st after September
+    fridays = dates(rule("monthly", date(2026, 10, 1), ordinal="fifth", wdays=["friday"]), date(2026, 10, 1),
+                    date(2027, 2, 1))
+    assert fridays == [date(2026, 10, 30), date(2027, 1, 29)]  # 2027-01-01 is a Friday, and not matched
 
 
 def test_yearly_invalid_dates_roll_over_and_ordinals_are_right():
@@ -417,7 +424,7 @@ def test_cli_convert_verify_and_preview(tmp_path):
 # ---- differential: rules.py against an independent literal port of Kazoo's date code --------------------------
 
 ENABLED = False
-PENDING = {("monthly", "fifth")}
+PENDING: set[tuple[str, str | None]] = set()
 REACH = {"date": 40, "daily": 60, "weekly": 120, "monthly": 3 * 366, "yearly": 7 * 366}
 
 

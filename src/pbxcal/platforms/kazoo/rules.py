@@ -9,7 +9,7 @@ second. What the evaluator really does, reproduced here so that verification cat
   before, and trunc(-1 / N) = 0 takes it for an inactive one);
 - monthly and yearly `days` are searched from yesterday in list order, so unsorted days lose entries, and a day
   past the month's end rolls over to the next month (a match on the 1st when it is one day past the end);
-- monthly `fifth` (interval 1) also matches a 1st of the month that is that weekday;
+- monthly `fifth` (interval 1) also matches a 1st of the month that is that weekday, but 1 January;
 - `date` rules with a stop of 86400 also match 00:00:00 of the next day;
 - an ordinal rule without exactly one weekday, and yearly `every`, crash (the call takes the `_` branch): refused.
 """
@@ -254,8 +254,10 @@ def _periodic(rule: Meaning, low: date, until: date) -> list[date]:
             found += _days_in(rule, year, month, active, previous)
         elif active:
             found += _ordinal_in(rule, year, month)
-        if rule.cycle == "monthly" and rule.ordinal == "fifth" and not rule.days and previous:
-            first = date(year, month, 1)  # the 5th weekday of a 4-weekday month rolls over onto this 1st
+        if rule.cycle == "monthly" and rule.ordinal == "fifth" and not rule.days and previous and month != 1:
+            # the 5th weekday of a 4-weekday month rolls over onto this 1st; Kazoo keeps it only when the month
+            # number grows (guard `D1 < D2; M1 < M2`), so never from December onto 1 January
+            first = date(year, month, 1)
             if first.weekday() == rule.wdays[0] and first not in found:
                 found.append(first)
     return sorted(found)
