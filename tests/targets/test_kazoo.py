@@ -203,9 +203,16 @@ def test_crashing_and_malformed_forms_are_refused_with_the_reason(fields, error,
 
 
 def test_enabled_overrides_the_time_fields_and_numeric_strings_are_read():
-    always = rule("date", date(2030, 1, 1), enabled=True)
+    always = rule("date", date(2020, 1, 1), enabled=True)
     assert kz.spans(kz.entries({"timezone": NY, "rules": [always]}), Window(date(2026, 1, 1), date(2026, 1, 3))) \
         == [days(date(2026, 1, 1), 2)]
+    # the start gate comes first: a rule whose start date is to come is dropped before `enabled` is looked at
+    later = rule("date", date(2026, 1, 2), enabled=True)
+    assert kz.spans(kz.entries({"timezone": NY, "rules": [later]}), Window(date(2026, 1, 1), date(2026, 1, 4))) \
+        == [days(date(2026, 1, 2), 2)]
+    future = rule("date", date(2030, 1, 1), enabled=True)
+    assert kz.spans(kz.entries({"timezone": NY, "rules": [future]}), Window(date(2026, 1, 1), date(2026, 1, 3))) \
+        == []
     assert dates(rule("daily", enabled=False)) == []
     text = rule("date", date(2026, 3, 5), time_window_start="32400", time_window_stop="61199")
     assert kz.spans(kz.entries({"timezone": NY, "rules": [text]}), W) == [
@@ -423,7 +430,6 @@ def test_cli_convert_verify_and_preview(tmp_path):
 
 # ---- differential: rules.py against an independent literal port of Kazoo's date code --------------------------
 
-ENABLED = False
 PENDING: set[tuple[str, str | None]] = set()
 REACH = {"date": 40, "daily": 60, "weekly": 120, "monthly": 3 * 366, "yearly": 7 * 366}
 
@@ -458,7 +464,7 @@ def kazoo_rules(draw, cycle, form, interval):
                                | st.lists(st.sampled_from(rules.WEEKDAY_NAMES), max_size=2, unique=True))
     if cycle == "yearly":
         fields["month"] = draw(st.sampled_from([1, 1, 2, 12, *range(1, 13)]))
-    if ENABLED and draw(st.integers(0, 9)) == 0:
+    if draw(st.integers(0, 9)) == 0:
         fields["enabled"] = draw(st.booleans())
     return fields, day
 

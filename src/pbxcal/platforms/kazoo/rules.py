@@ -267,8 +267,9 @@ def spans(rule: Meaning, first: date, until: date) -> list[Span]:
     """When the rule is active over [first, until): each occurrence's window, to the second, both ends inclusive
     (written here half-open: stop + 1 s). Only `date` rules reach past their day (a stop of 86400 matches 00:00:00
     of the next day); other cycles look for a new occurrence then."""
-    if rule.enabled is not None:
-        return [Span(midnight(first), midnight(until))] if rule.enabled else []
+    if rule.enabled is not None:  # after the start gate: a rule whose start date is to come is dropped first
+        low = max(first, rule.start)
+        return [Span(midnight(low), midnight(until))] if rule.enabled and low < until else []
     start, stop = rule.window
     if stop < start:
         return []

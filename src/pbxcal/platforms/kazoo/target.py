@@ -309,7 +309,8 @@ def describe(entry: Entry) -> str:
     """The rule in plain words: 'Office #3: 4th Thursday of November every year, from 2026-11-26, all day'."""
     meaning = entry.meaning
     if meaning.enabled is not None:
-        return f"{meaning.name}: " + ("always (enabled: true)" if meaning.enabled else "never (enabled: false)")
+        said = f"always from {meaning.start} (enabled: true)" if meaning.enabled else "never (enabled: false)"
+        return f"{meaning.name}: {said}"
     since = "" if meaning.cycle == "date" else f", from {meaning.start}"
     ignored = [f for f in rules.IGNORED if f in entry.fields]
     note = f" ({' and '.join(ignored)} ignored by Kazoo 4.3)" if ignored else ""
