@@ -307,8 +307,41 @@ def test_the_writer_never_proposes_a_buggy_form(one):
         assert all(safe(e, proposal) for e in proposal), [e.fields for e in proposal if not safe(e, proposal)]
         for entry in proposal:
             assert entry.fields["cycle"] == "date" or one.rule.until is None  # 4.3 never ends a recurring rule
+        # a recurring rule never ends: it is exact past the window too, from its start on
+        beyond = Window(one.rule.start, date(2036, 1, 1))
+        assert kz.spans(proposal, beyond) == one.spans(beyond.span), [e.fields for e in proposal]
     for span in one.spans(window.span):
         assert all(safe(e) and e.fields["cycle"] == "date" for e in kz.once(span, zone=NY))
+
+
+def test_weekly_iso_weeks_are_joined_only_when_they_are_the_sources_blocks():
+    # every 2 weeks on Monday and Wednesday from Wednesday 2025-12-31: the source's Mondays are Jan 5 and 19, the
+    # ISO weeks of a joined [monday, wednesday] rule give Jan 12 and 26, all after a window that ends with 2025
+    window = Window(date(2025, 1, 1), date(2026, 1, 1))
+    wkst = Series("S", Rule(Freq.WEEKLY, date(2025, 12, 31), By.WEEKDAYS, 2, None, frozenset({0, 2})), 0,
+                  SECONDS_PER_DAY)
+    proposals = list(kz.candidates(wkst, window))
+    assert proposals and all(len(e.fields.get("wdays", [])) <= 1 for p in proposals for e in p)
+    thursday = Series("S", Rule(Freq.WEEKLY, date(2025, 12, 29), By.WEEKDAYS, 2, None, frozenset({0, 3})), 0,
+                      SECONDS_PER_DAY)  # from a Monday: every weekday is on or after it, one rule is exact
+    assert [e.fields["wdays"] for e in next(kz.candidates(thursday, window))] == [["monday", "thursday"]]
+
+
+def test_the_weekly_wkst_repro_is_exact_on_kazoos_code(tmp_path):
+    path = tmp_path / "wkst.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:w1\r\n"
+                    "DTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20251231\r\nDTEND;VALUE=DATE:20260101\r\n"
+                    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,MO;WKST=WE\r\nSUMMARY:Fortnight\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n")
+    for until in (date(2026, 1, 1), date(2027, 1, 1)):
+        result = convert([str(path)], "kazoo", Options(Window(date(2025, 1, 1), until), zone="UTC"))
+        routed = set()
+        for written in result.body["rules"]:
+            built = kazoo_reference.build(written, rules.from_gregorian(written["start_date"], "UTC"))
+            routed |= set(kazoo_reference.active_days(built, date(2025, 12, 1), date(2027, 6, 1)))
+        source = {date(2025, 12, 31) + timedelta(days=14 * k + d) for k in range(40) for d in (0, 5)}
+        assert routed <= source, sorted(routed - source)[:4]  # past the window too: a recurring rule never ends
+        assert {d for d in routed if d < until} == {d for d in source if d < until}
 
 
 def test_the_writer_splits_and_expands_what_kazoo_gets_wrong():

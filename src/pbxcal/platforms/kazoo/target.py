@@ -175,9 +175,7 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
         return
     found = [_entry(rule.start + timedelta(days=shift), piece, **form) for form, shift, piece in forms if form]
     joined = _joined(found)
-    yield _with_start_days(joined)
-    if joined != found:
-        yield _with_start_days(found)
+    proposals = [joined] + ([found] if joined != found else [])
     if rule.freq is Freq.WEEKLY and len(rule.weekdays) > 1:  # one rule per weekday: exact whatever ISO weeks say
         apart = []
         for weekday in sorted(rule.weekdays):
@@ -187,7 +185,32 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                 form = _form(alone, shift)
                 if form:
                     apart.append(_entry(first + timedelta(days=shift), piece, **form))
-        yield _with_start_days(apart)
+        proposals.append(apart)
+    for proposal in proposals:
+        proposal = _with_start_days(proposal)
+        if all(map(_same_weeks, proposal)) and _agrees_from_start(series, proposal):
+            yield proposal
+
+
+def _same_weeks(entry: Entry) -> bool:
+    """Whether a weekly rule's ISO weeks (Kazoo's) are the source's 7-day blocks from its start: with an interval
+    above 1, only when no listed weekday comes before the start's weekday (such a day of block k falls in ISO week
+    k + 1; the window may hold none of it, so this is decided here, not by the check over the window)."""
+    if entry.fields["cycle"] != "weekly" or entry.fields.get("interval", 1) == 1:
+        return True
+    return all(WEEKDAY_NAMES.index(w) >= entry.start.weekday() for w in entry.fields["wdays"])
+
+
+def _agrees_from_start(series: Series, proposal: list[Entry]) -> bool:
+    """A recurring rule never ends on Kazoo, while the caller compares a proposal with the source only inside the
+    window: compare them also over the rule's first full cycle from its start, N + 1 periods, past which both
+    repeat (what the window cannot see: a weekday or a period whose first occurrence is after it)."""
+    rule = series.rule
+    period = {Freq.DAILY: 1, Freq.WEEKLY: 7, Freq.MONTHLY: 31, Freq.YEARLY: 366}.get(rule.freq)
+    if period is None:
+        return True
+    reach = Window(rule.start, rule.start + timedelta(days=period * (rule.interval + 1) + 7))
+    return spans(proposal, reach) == series.spans(reach.span)
 
 
 def skips_its_start(entry: Entry) -> bool:
