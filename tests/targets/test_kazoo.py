@@ -558,3 +558,23 @@ def test_the_quarterly_1st_repro_is_exact_on_kazoos_code(tmp_path):
         routed |= set(kazoo_reference.active_days(built, first, until))
     wanted = {date(y, m, 1) for y in range(2026, 2030) for m in (1, 4, 7, 10)} - {date(2026, 1, 1)}
     assert sorted(routed) == sorted(wanted)
+
+
+def test_verify_and_preview_read_a_body_without_a_zone_on_the_timezone_given(tmp_path):
+    """Rules downloaded from an account that inherits its zone carry "timezone": null: --timezone names it."""
+    result = run("convert", "holidays:US", "--to", "kazoo", "--years", "2026-2027", "--timezone", "America/Chicago",
+                 "--name", "Office")
+    body = json.loads(result.stdout)
+    body["timezone"] = None
+    path = tmp_path / "inherits.json"
+    path.write_text(json.dumps(body))
+    chicago = ["--timezone", "America/Chicago"]
+    verified = run("verify", path, "holidays:US", "--years", "2026-2027", *chicago)
+    assert verified.exit_code == 0 and "verified" in verified.stderr, verified.stderr
+    wrong = run("verify", path, "holidays:GB", "--years", "2026-2027", *chicago)
+    assert wrong.exit_code == 1 and "differs" in wrong.stderr
+    shown = run("preview", path, "--year", "2027", "--no-color", *chicago)
+    assert shown.exit_code == 0 and "2027-11-25, all day" in shown.stdout, shown.stderr
+    for command in (["verify", path, "holidays:US", "--years", "2026-2027"], ["preview", path, "--year", "2027"]):
+        bare = run(*command)
+        assert bare.exit_code == 2 and str(path) in bare.stderr and "--timezone" in bare.stderr, bare.stderr
