@@ -95,6 +95,7 @@ def test_dry_run_sends_no_change_and_user_credentials_work(tmp_path):
     with FakeServer(KazooApi()) as fake:
         dry = upload(fake, first, "--dry-run", env=KZ_USER_ENV)
         assert dry.exit_code == 0 and "would create" in dry.stderr and "dry run: PUT" in dry.stderr, dry.stderr
+        assert "rule set 'Closures' (not created: dry run) does nothing" in dry.stderr and "(new:" not in dry.stderr
         assert fake.state.store == {}
         assert upload(fake, first, env=KZ_USER_ENV).exit_code == 0
         stored = json.loads(json.dumps(fake.state.store))
@@ -279,3 +280,20 @@ def test_a_failed_create_names_the_rules_it_left_and_a_re_run_converges(tmp_path
         again = upload(fake, path)
         assert "created: 'Closures'" in again.stderr, again.stderr
         assert held_rules(fake) == written(path) and len(of_kind(fake, "temporal_rule")) == len(written(path))
+
+
+def test_place_options_of_other_platforms_are_refused(tmp_path):
+    kazoo = body(tmp_path, "2026")
+    netsapiens = tmp_path / "ns.json"
+    netsapiens.write_text(run("convert", "holidays:US", "--years", "2026", "--to", "netsapiens").stdout)
+    cases = [(["upload", netsapiens, "--account", KZ_SUB], "--account is for kazoo, not netsapiens"),
+             (["upload", kazoo, "--location", "Main"], "--location is for webex, not kazoo"),
+             (["upload", kazoo, "--org", "x"], "--org is for webex, not kazoo"),
+             (["upload", kazoo, "--domain", "example.com"], "--domain is for netsapiens, not kazoo"),
+             (["download", "--platform", "telphin", "--account", KZ_SUB], "--account is for kazoo, not telphin")]
+    with FakeServer(KazooApi()) as fake:
+        for args, words in cases:
+            result = run(*args, "--server", fake.url, env=KZ_ENV, fake=fake)
+            assert result.exit_code == 2 and words in result.stderr, result.stderr
+            assert result.stderr.count("\n") == 1 and fake.state.requests == []
+        assert upload(fake, kazoo, "--account", KZ_ACCOUNT).exit_code == 0  # its own option is used

@@ -290,7 +290,8 @@ class Remote(BaseRemote):
                 **kept, **extra, "name": name, "temporal_rules": ids}}, changes=True)
             return
         answer = self._create_once("temporal_rules_sets", {**extra, "name": name, "temporal_rules": ids}, name)
-        self.options.say(f"note: rule set {name!r} ({answer}) does nothing until a callflow's temporal_route uses it: "
+        made = "not created: dry run" if self.options.dry_run else answer
+        self.options.say(f"note: rule set {name!r} ({made}) does nothing until a callflow's temporal_route uses it: "
                          "list its id in the node's rules, or set it as the node's rule_set")
 
     def _create_rule(self, rule: dict[str, Any]) -> str:
