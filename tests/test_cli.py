@@ -131,3 +131,21 @@ def test_usage_errors_are_one_line_naming_the_option_and_the_help_to_read(args, 
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("pbxcal: error: ")
     assert said in result.stderr
+
+
+def test_a_body_read_as_a_source_keeps_the_line_of_its_error(tmp_path, monkeypatch):
+    """readers/platform.py re-raises a target's error with the file's path, and keeps the line it names."""
+    from pbxcal.errors import BadInputError
+    from pbxcal.platforms.kazoo import target as kz
+    from pbxcal.readers import ReadOptions, open_source
+
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"name": "x", "timezone": "UTC", "rules": []}))
+
+    def refuse(body):
+        raise BadInputError("rule 3 is bad", line=7)
+
+    monkeypatch.setattr(kz, "entries", refuse)
+    with pytest.raises(BadInputError) as caught:
+        open_source(str(path), ReadOptions())
+    assert (caught.value.path, caught.value.line) == (str(path), 7)

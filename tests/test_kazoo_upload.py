@@ -95,6 +95,7 @@ def test_dry_run_sends_no_change_and_user_credentials_work(tmp_path):
     with FakeServer(KazooApi()) as fake:
         dry = upload(fake, first, "--dry-run", env=KZ_USER_ENV)
         assert dry.exit_code == 0 and "would create" in dry.stderr and "dry run: PUT" in dry.stderr, dry.stderr
+        assert "rule set 'Closures' (not created: dry run) does nothing" in dry.stderr and "(new:" not in dry.stderr
         assert fake.state.store == {}
         assert upload(fake, first, env=KZ_USER_ENV).exit_code == 0
         stored = json.loads(json.dumps(fake.state.store))
@@ -216,3 +217,83 @@ def test_bodies_that_cannot_be_sent_are_refused_before_any_request(tmp_path):
             result = upload(fake, path)
             assert result.exit_code == 2 and words in result.stderr, result.stderr
             assert str(path) in result.stderr and fake.state.requests == []
+
+
+def test_restore_puts_back_every_public_field_and_a_body_sends_what_it_holds(tmp_path):
+    first, second = body(tmp_path, "2026"), body(tmp_path, "2026-2027")
+    with FakeServer(KazooApi()) as fake:
+        assert upload(fake, first).exit_code == 0
+        [set_id] = rule_sets(fake)
+        rule_id = next(i for i, v in of_kind(fake, "temporal_rule").items() if v["name"] == "Closures #1")
+        # a temporal_route `disable` action writes enabled: false; Monster UI stores type, flags and the like
+        fake.state.store[rule_id].update(enabled=False, flags=["keep-me"], type="main_holidays",
+                                         exclude=["20260101"])
+        fake.state.store[set_id].update(flags=["set-flag"], type="main_holidays")
+        assert upload(fake, second).exit_code == 0
+        assert "enabled" not in fake.state.store[rule_id]  # the new body says: evaluate normally
+        [backup] = (tmp_path / "backups").glob("*.json")
+        restored = run("upload", "--restore", backup, "--backup-dir", tmp_path / "b2", env=KZ_ENV, fake=fake)
+        assert restored.exit_code == 0, restored.stderr
+        assert "replaced" in restored.stderr
+        doc = next(v for v in of_kind(fake, "temporal_rule").values() if v["name"] == "Closures #1")
+        assert (doc["enabled"], doc["flags"], doc["type"], doc["exclude"]) == (False, ["keep-me"], "main_holidays",
+                                                                               ["20260101"])
+        assert (fake.state.store[set_id]["flags"], fake.state.store[set_id]["type"]) == (["set-flag"],
+                                                                                         "main_holidays")
+        again = run("upload", "--restore", backup, "--backup-dir", tmp_path / "b3", env=KZ_ENV, fake=fake)
+        assert "unchanged" in again.stderr, again.stderr
+        # a body's own extra fields are sent and compared like the others
+        data = json.loads(second.read_text())
+        data["rules"][0]["flags"] = ["from-the-body"]
+        second.write_text(json.dumps(data))
+        assert "replaced" in upload(fake, second).stderr
+        doc = next(v for v in of_kind(fake, "temporal_rule").values() if v["name"] == "Closures #1")
+        assert doc["flags"] == ["from-the-body"] and "enabled" not in doc
+        assert "unchanged" in upload(fake, second).stderr
+
+
+class RefuseThirdRule(KazooApi):
+    """Answers the third rule create with 400 (a validation the fake's schema does not know)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.creates = 0
+
+    def handle(self, state, method, path, auth, body):
+        if method == "PUT" and path.endswith("/temporal_rules"):
+            self.creates += 1
+            if self.creates == 3:
+                return self.failure(400, "validation failed", {"x": "refused"})
+        return super().handle(state, method, path, auth, body)
+
+
+def test_a_failed_create_names_the_rules_it_left_and_a_re_run_converges(tmp_path):
+    path = body(tmp_path, "2026")
+    with FakeServer(RefuseThirdRule()) as fake:
+        failed = upload(fake, path)
+        assert failed.exit_code == 4, failed.stderr
+        left = sorted(of_kind(fake, "temporal_rule"))
+        assert len(left) == 2 and not rule_sets(fake)
+        last = failed.stderr.strip().splitlines()[-1]
+        assert "nothing was created" not in last and "2 rules named 'Closures #n'" in last
+        assert all(i in last for i in left) and "re-run converges" in last
+        again = upload(fake, path)
+        assert "created: 'Closures'" in again.stderr, again.stderr
+        assert held_rules(fake) == written(path) and len(of_kind(fake, "temporal_rule")) == len(written(path))
+
+
+def test_place_options_of_other_platforms_are_refused(tmp_path):
+    kazoo = body(tmp_path, "2026")
+    netsapiens = tmp_path / "ns.json"
+    netsapiens.write_text(run("convert", "holidays:US", "--years", "2026", "--to", "netsapiens").stdout)
+    cases = [(["upload", netsapiens, "--account", KZ_SUB], "--account is for kazoo, not netsapiens"),
+             (["upload", kazoo, "--location", "Main"], "--location is for webex, not kazoo"),
+             (["upload", kazoo, "--org", "x"], "--org is for webex, not kazoo"),
+             (["upload", kazoo, "--domain", "example.com"], "--domain is for netsapiens, not kazoo"),
+             (["download", "--platform", "telphin", "--account", KZ_SUB], "--account is for kazoo, not telphin")]
+    with FakeServer(KazooApi()) as fake:
+        for args, words in cases:
+            result = run(*args, "--server", fake.url, env=KZ_ENV, fake=fake)
+            assert result.exit_code == 2 and words in result.stderr, result.stderr
+            assert result.stderr.count("\n") == 1 and fake.state.requests == []
+        assert upload(fake, kazoo, "--account", KZ_ACCOUNT).exit_code == 0  # its own option is used

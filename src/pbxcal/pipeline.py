@@ -154,10 +154,20 @@ def differences(expected: list[Span], actual: list[Span]) -> list[str]:
     return lines
 
 
-def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule) -> list[Span]:
+def reader(target: ModuleType, body: Any, zone: str | None) -> Callable[[Any], list[Any]]:
+    """How to read a body's entries: on its own zone; a body that names none whose dates depend on one (Kazoo rules
+    downloaded from an account that inherits its zone: "timezone": null) on `zone` (--timezone), when given."""
+    on_wall = getattr(target, "entries_on", None)
+    if on_wall is not None and zone and target.zone_of(body) is None:
+        return lambda found: on_wall(found, zone)
+    return target.entries  # type: ignore[no-any-return]
+
+
+def check(body: dict[str, Any] | str, target: ModuleType, schedule: Schedule,
+          read: Callable[[Any], list[Any]] | None = None) -> list[Span]:
     """Raise VerificationError unless the body is active exactly when the schedule is, inside its window;
-    return the body's spans there."""
-    actual = target.spans(target.entries(body), schedule.window)
+    return the body's spans there. `read`: how to read its entries (see reader)."""
+    actual = target.spans((read or target.entries)(body), schedule.window)
     found = differences(schedule.active(), actual)
     if found:
         shown = found[:MAX_DIFFERENCES_SHOWN]
@@ -191,10 +201,10 @@ def _convert(sources: list[str], target: ModuleType, options: Options) -> Conver
 
 
 def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
-             active: list[Span] | None = None) -> date | None:
+             active: list[Span] | None = None, read: Callable[[Any], list[Any]] | None = None) -> date | None:
     """The body's last active day when it is active on no day of the year after the window (it runs out);
     None when it goes on, or is never active. `active`: its spans in the window, when already known."""
-    entries = target.entries(body)
+    entries = (read or target.entries)(body)
     try:
         if target.spans(entries, Window(window.until, window.until + timedelta(days=366))):
             return None
@@ -219,13 +229,14 @@ def verify(body: dict[str, Any] | list[Any] | str, sources: list[str], options: 
     token = ROWS.set(options.holiday_rows)  # NetSapiens holiday entries are read through these rows
     try:
         with _body_errors():
-            target.entries(body)
             own = target.zone_of(body)
+            read = reader(target, body, options.zone and check_zone(options.zone))
+            read(body)
         if own and options.zone and check_zone(own) != options.zone:
             raise BodyError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")
         schedule, _ = load(sources, target, replace(options, zone=own or options.zone))
         with _body_errors():
-            check(body, target, schedule)
+            check(body, target, schedule, read)
     finally:
         ROWS.reset(token)
     return schedule
@@ -242,4 +253,5 @@ def _body_errors() -> Iterator[None]:
         raise BodyError(problem.reason, line=problem.line) from None
 
 
-__all__ = ["Conversion", "Options", "check", "convert", "differences", "last_day", "load", "verify", "write"]
+__all__ = ["Conversion", "Options", "check", "convert", "differences", "last_day", "load", "reader", "verify",
+           "write"]

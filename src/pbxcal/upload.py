@@ -143,12 +143,21 @@ def _create(remote: Any, name: str, body: dict[str, Any]) -> Outcome:
             raise RemoteError(f"unexpected answer to the create of {name!r}: {problem}; nothing of that name is "
                               "listed (if it was only accepted, it may appear later: re-run to check)")
         if not unknown:
-            raise RemoteError(f"creating {name!r} failed: {problem}; nothing was created")
+            raise RemoteError(f"creating {name!r} failed: {problem}; {_nothing(remote, name)}")
         if attempt < attempts:
             remote.options.say(f"creating {name!r}: {problem}; nothing of that name is there, sending the create "
                                f"again ({attempt + 1}/{attempts})")
             time.sleep(remote.options.backoff * 2 ** (attempt - 1))
-    raise RemoteError(f"creating {name!r} failed: {problem}; read back: nothing was created")
+    raise RemoteError(f"creating {name!r} failed: {problem}; read back: {_nothing(remote, name)}")
+
+
+def _nothing(remote: Any, name: str) -> str:
+    """'nothing was created', unless the platform holds parts of the object anyway (say which)."""
+    try:
+        left = remote.left_behind(name)
+    except RemoteError as error:
+        return f"nothing of that name is listed (looking for parts of it left behind failed: {error.reason})"
+    return left or "nothing was created"
 
 
 def _listed(remote: Any, name: str, wait: float) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import holidays
+import kazoo_reference
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from conftest import reference_spans
 from pbxcal import Options, Window, convert
 from pbxcal.cli import main
 from pbxcal.errors import AmbiguousBodyError, BadInputError
-from pbxcal.model import SECONDS_PER_DAY, By, Freq, Rule, Series, days_in_month
+from pbxcal.model import SECONDS_PER_DAY, By, Freq, Rule, Series, days_in_month, midnight
 from pbxcal.platforms.kazoo import rules
 from pbxcal.platforms.kazoo import target as kz
 from pbxcal.spans import Span, merge
@@ -84,6 +85,33 @@ def test_daily_with_an_interval_never_matches_its_start_day():
         date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)]
 
 
+def test_monthly_and_yearly_with_an_interval_skip_a_start_on_the_1st():
+    # the search from yesterday starts in the period before: Distance -1, trunc(-1 / N) * N = 0, so Kazoo takes the
+    # start period for an inactive one and looks N periods ahead (the trunc bug of daily interval > 1)
+    quarterly = dates(rule("monthly", date(2026, 4, 1), interval=3, days=[1]), date(2026, 3, 1), date(2027, 1, 2))
+    assert quarterly == [date(2026, 7, 1), date(2026, 10, 1), date(2027, 1, 1)]
+    assert dates(rule("monthly", date(2026, 4, 1), interval=3, days=[1, 2]), date(2026, 3, 1),
+                 date(2026, 4, 3)) == [date(2026, 4, 2)]
+    assert dates(rule("monthly", date(2026, 4, 2), interval=3, days=[1, 2]), date(2026, 3, 1),
+                 date(2026, 7, 2)) == [date(2026, 4, 2), date(2026, 7, 1)]  # a start after the 1st: nothing skipped
+    mondays = dates(rule("monthly", date(2025, 9, 1), interval=2, ordinal="first", wdays=["monday"]),
+                    date(2025, 8, 1), date(2026, 2, 1))
+    assert mondays == [date(2025, 11, 3), date(2026, 1, 5)]  # 2025-09-01 is the first Monday, and skipped
+    thursdays = dates(rule("monthly", date(2026, 1, 1), interval=2, ordinal="every", wdays=["thursday"]),
+                      date(2026, 1, 1), date(2026, 1, 16))
+    assert thursdays == [date(2026, 1, 8), date(2026, 1, 15)]
+    new_year = dates(rule("yearly", date(2026, 1, 1), interval=2, month=1, days=[1]), date(2025, 1, 1),
+                     date(2031, 1, 1))
+    assert new_year == [date(2028, 1, 1), date(2030, 1, 1)]
+    first_thursday = dates(rule("yearly", date(2026, 1, 1), interval=2, month=1, ordinal="first",
+                                wdays=["thursday"]), date(2025, 1, 1), date(2029, 1, 1))
+    assert first_thursday == [date(2028, 1, 6)]
+    assert dates(rule("yearly", date(2026, 1, 1), month=1, days=[1]), date(2026, 1, 1), date(2027, 1, 2)) == [
+        date(2026, 1, 1), date(2027, 1, 1)]  # interval 1: Distance -1 = trunc(-1 / 1)
+    assert dates(rule("monthly", date(2026, 4, 1), days=[1]), date(2026, 4, 1), date(2026, 5, 2)) == [
+        date(2026, 4, 1), date(2026, 5, 1)]
+
+
 def test_weekly_counts_iso_weeks_from_the_week_of_start_date():
     # start on a Wednesday: week 0 is Monday 2026-01-05 .. Sunday 2026-01-11; its Monday is before the start
     found = dates(rule("weekly", date(2026, 1, 7), interval=2, wdays=["monday", "wednesday"]),
@@ -127,6 +155,13 @@ def test_monthly_fifth_also_matches_a_1st_that_is_that_weekday():
     mondays = dates(rule("monthly", date(2024, 1, 2), ordinal="fifth", wdays=["monday"]), date(2024, 1, 1),
                     date(2025, 1, 1))
     assert {date(2024, 4, 1), date(2024, 7, 1)} <= set(mondays)
+    # never from December onto 1 January: the guard `D1 < D2; M1 < M2` fails from month 12 to month 1
+    thursdays = dates(rule("monthly", date(2026, 10, 1), ordinal="fifth", wdays=["thursday"]), date(2026, 10, 1),
+                      date(2027, 2, 1))
+    assert thursdays == [date(2026, 10, 1), date(2026, 10, 29), date(2026, 12, 31)]  # a 1st after September
+    fridays = dates(rule("monthly", date(2026, 10, 1), ordinal="fifth", wdays=["friday"]), date(2026, 10, 1),
+                    date(2027, 2, 1))
+    assert fridays == [date(2026, 10, 30), date(2027, 1, 29)]  # 2027-01-01 is a Friday, and not matched
 
 
 def test_yearly_invalid_dates_roll_over_and_ordinals_are_right():
@@ -168,9 +203,16 @@ def test_crashing_and_malformed_forms_are_refused_with_the_reason(fields, error,
 
 
 def test_enabled_overrides_the_time_fields_and_numeric_strings_are_read():
-    always = rule("date", date(2030, 1, 1), enabled=True)
+    always = rule("date", date(2020, 1, 1), enabled=True)
     assert kz.spans(kz.entries({"timezone": NY, "rules": [always]}), Window(date(2026, 1, 1), date(2026, 1, 3))) \
         == [days(date(2026, 1, 1), 2)]
+    # the start gate comes first: a rule whose start date is to come is dropped before `enabled` is looked at
+    later = rule("date", date(2026, 1, 2), enabled=True)
+    assert kz.spans(kz.entries({"timezone": NY, "rules": [later]}), Window(date(2026, 1, 1), date(2026, 1, 4))) \
+        == [days(date(2026, 1, 2), 2)]
+    future = rule("date", date(2030, 1, 1), enabled=True)
+    assert kz.spans(kz.entries({"timezone": NY, "rules": [future]}), Window(date(2026, 1, 1), date(2026, 1, 3))) \
+        == []
     assert dates(rule("daily", enabled=False)) == []
     text = rule("date", date(2026, 3, 5), time_window_start="32400", time_window_stop="61199")
     assert kz.spans(kz.entries({"timezone": NY, "rules": [text]}), W) == [
@@ -199,9 +241,18 @@ def test_downloaded_shapes_are_bodies():
 
 # ---- the writer never proposes a buggy form -------------------------------------------------------------------
 
-def safe(entry: kz.Entry) -> bool:
-    """Whether a rule is one of the forms SEMANTICS §7 lists as exact on Kazoo."""
+def safe(entry: kz.Entry, proposal: list[kz.Entry] = ()) -> bool:
+    """Whether a rule is one of the forms SEMANTICS §7 lists as exact on Kazoo. A monthly rule with an interval
+    above 1 starting on a 1st, or a yearly one starting on 1 January, skips its start day (trunc(-1 / N) = 0): it
+    is safe only next to a `date` rule for that day with the same window."""
     fields = entry.fields
+    if fields.get("interval", 1) > 1 and (
+            (fields["cycle"] == "monthly" and entry.start.day == 1)
+            or (fields["cycle"] == "yearly" and (entry.start.month, entry.start.day) == (1, 1))):
+        window = (fields["time_window_start"], fields["time_window_stop"])
+        if not any(e.fields["cycle"] == "date" and e.start == entry.start
+                   and (e.fields["time_window_start"], e.fields["time_window_stop"]) == window for e in proposal):
+            return False
     cycle, interval = fields["cycle"], fields.get("interval", 1)
     start, stop = fields["time_window_start"], fields["time_window_stop"]
     if not 0 <= start <= stop <= SECONDS_PER_DAY - 1:
@@ -253,11 +304,44 @@ def series(draw) -> Series:
 def test_the_writer_never_proposes_a_buggy_form(one):
     window = Window(date(2026, 1, 1), date(2029, 1, 1))
     for proposal in kz.candidates(one, window, zone=NY):
-        assert all(safe(e) for e in proposal), [e.fields for e in proposal if not safe(e)]
+        assert all(safe(e, proposal) for e in proposal), [e.fields for e in proposal if not safe(e, proposal)]
         for entry in proposal:
             assert entry.fields["cycle"] == "date" or one.rule.until is None  # 4.3 never ends a recurring rule
+        # a recurring rule never ends: it is exact past the window too, from its start on
+        beyond = Window(one.rule.start, date(2036, 1, 1))
+        assert kz.spans(proposal, beyond) == one.spans(beyond.span), [e.fields for e in proposal]
     for span in one.spans(window.span):
         assert all(safe(e) and e.fields["cycle"] == "date" for e in kz.once(span, zone=NY))
+
+
+def test_weekly_iso_weeks_are_joined_only_when_they_are_the_sources_blocks():
+    # every 2 weeks on Monday and Wednesday from Wednesday 2025-12-31: the source's Mondays are Jan 5 and 19, the
+    # ISO weeks of a joined [monday, wednesday] rule give Jan 12 and 26, all after a window that ends with 2025
+    window = Window(date(2025, 1, 1), date(2026, 1, 1))
+    wkst = Series("S", Rule(Freq.WEEKLY, date(2025, 12, 31), By.WEEKDAYS, 2, None, frozenset({0, 2})), 0,
+                  SECONDS_PER_DAY)
+    proposals = list(kz.candidates(wkst, window))
+    assert proposals and all(len(e.fields.get("wdays", [])) <= 1 for p in proposals for e in p)
+    thursday = Series("S", Rule(Freq.WEEKLY, date(2025, 12, 29), By.WEEKDAYS, 2, None, frozenset({0, 3})), 0,
+                      SECONDS_PER_DAY)  # from a Monday: every weekday is on or after it, one rule is exact
+    assert [e.fields["wdays"] for e in next(kz.candidates(thursday, window))] == [["monday", "thursday"]]
+
+
+def test_the_weekly_wkst_repro_is_exact_on_kazoos_code(tmp_path):
+    path = tmp_path / "wkst.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:w1\r\n"
+                    "DTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20251231\r\nDTEND;VALUE=DATE:20260101\r\n"
+                    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,MO;WKST=WE\r\nSUMMARY:Fortnight\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n")
+    for until in (date(2026, 1, 1), date(2027, 1, 1)):
+        result = convert([str(path)], "kazoo", Options(Window(date(2025, 1, 1), until), zone="UTC"))
+        routed = set()
+        for written in result.body["rules"]:
+            built = kazoo_reference.build(written, rules.from_gregorian(written["start_date"], "UTC"))
+            routed |= set(kazoo_reference.active_days(built, date(2025, 12, 1), date(2027, 6, 1)))
+        source = {date(2025, 12, 31) + timedelta(days=14 * k + d) for k in range(40) for d in (0, 5)}
+        assert routed <= source, sorted(routed - source)[:4]  # past the window too: a recurring rule never ends
+        assert {d for d in routed if d < until} == {d for d in source if d < until}
 
 
 def test_the_writer_splits_and_expands_what_kazoo_gets_wrong():
@@ -302,7 +386,7 @@ def test_any_holiday_window_is_exact_in_safe_forms(country, first, years, open_e
     listed = holidays.country_holidays(country, years=range(first, first + years), language="en_US")
     found = kz.entries(result.body)
     assert kz.spans(found, window) == merge(days(d) for d in listed)
-    assert all(safe(e) for e in found)
+    assert all(safe(e, found) for e in found)
     for written in result.body["rules"]:  # start_date is local noon of its day
         local = datetime.fromtimestamp(written["start_date"] - rules.GREGORIAN_OFFSET, tz=__import__("zoneinfo")
                                        .ZoneInfo(zone))
@@ -320,7 +404,7 @@ def test_body_is_active_exactly_when_recurring_ical_events_says(tmp_path, case, 
     result = convert([str(path)], "kazoo", Options(window, zone=wall))
     found = kz.entries(result.body)
     assert kz.spans(found, window) == reference_spans(ics, wall, window)
-    assert all(safe(e) for e in found)
+    assert all(safe(e, found) for e in found)
 
 
 # ---- round trip and command line ------------------------------------------------------------------------------
@@ -375,3 +459,122 @@ def test_cli_convert_verify_and_preview(tmp_path):
     assert preview.exit_code == 0 and "2027-11-25, all day" in preview.stdout
     missing = run("convert", "holidays:US", "--to", "2600hz", "--years", "2026")
     assert missing.exit_code == 2 and "--timezone" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+# ---- differential: rules.py against an independent literal port of Kazoo's date code --------------------------
+
+PENDING: set[tuple[str, str | None]] = set()
+REACH = {"date": 40, "daily": 60, "weekly": 120, "monthly": 3 * 366, "yearly": 7 * 366}
+
+
+FORMS = [("date", None), ("daily", None), ("weekly", None), *((c, f) for c in ("monthly", "yearly")
+                                                              for f in ("days", *rules.ORDINALS))]
+
+
+@st.composite
+def kazoo_rules(draw, cycle, form, interval):
+    """Rule fields of that cycle, form and interval, with start dates biased to 1sts, month ends, 1 January."""
+    year = draw(st.integers(2019, 2030))
+    start = draw(st.sampled_from(["any", "first", "new year", "end"]))
+    if start == "any":
+        day = draw(st.dates(date(year, 1, 1), date(year, 12, 31)))
+    elif start == "first":
+        day = date(year, draw(st.integers(1, 12)), 1)
+    elif start == "new year":
+        day = date(year, 1, 1)
+    else:
+        month = draw(st.integers(1, 12))
+        day = date(year, month, days_in_month(year, month) - draw(st.integers(0, 2)))
+    fields = {"cycle": cycle, "interval": interval, "time_window_start": 0, "time_window_stop": 86399}
+    if cycle == "weekly":
+        fields["wdays"] = draw(st.lists(st.sampled_from(rules.WEEKDAY_NAMES), max_size=4))
+    if form == "days":
+        listed = draw(st.lists(st.integers(1, 31), min_size=1, max_size=4, unique=True))
+        fields["days"] = sorted(listed) if draw(st.integers(0, 3)) else listed
+    elif form is not None:
+        fields["ordinal"] = form
+        fields["wdays"] = draw(st.lists(st.sampled_from(rules.WEEKDAY_NAMES), min_size=1, max_size=1)
+                               | st.lists(st.sampled_from(rules.WEEKDAY_NAMES), max_size=2, unique=True))
+    if cycle == "yearly":
+        fields["month"] = draw(st.sampled_from([1, 1, 2, 12, *range(1, 13)]))
+    if draw(st.integers(0, 9)) == 0:
+        fields["enabled"] = draw(st.booleans())
+    return fields, day
+
+
+def reference_days(fields, start, first, until):
+    """The days Kazoo (the port) routes at noon, or None when it crashes on one of them."""
+    built = kazoo_reference.build(fields, start)
+    try:
+        return kazoo_reference.active_days(built, first, until)
+    except kazoo_reference.Crash:
+        return None
+
+
+def pbxcal_days(fields, start, first, until):
+    one = {"name": "R", **fields, "start_date": rules.to_gregorian(start, NY)}
+    meaning = rules.read(one, NY)
+    noon = timedelta(hours=12)
+    return sorted({s.start.date() + timedelta(days=n) for s in rules.spans(meaning, first, until)
+                   for n in range((s.end - s.start).days + 1)
+                   if s.start <= midnight(s.start.date() + timedelta(days=n)) + noon < s.end})
+
+
+@pytest.mark.parametrize("interval", [1, 2, 3, 4])
+@pytest.mark.parametrize(("cycle", "form"), FORMS)
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_the_evaluator_agrees_with_a_literal_port_of_kazoos_code(cycle, form, interval, data):
+    if (cycle, form) in PENDING:
+        return
+    fields, start = data.draw(kazoo_rules(cycle, form, interval))
+    first, until = start - timedelta(days=3), start + timedelta(days=REACH[fields["cycle"]])
+    expected = reference_days(fields, start, first, until)
+    try:
+        found = pbxcal_days(fields, start, first, until)
+    except (BadInputError, AmbiguousBodyError):
+        # refused: a form that crashes Kazoo (here, or on some day: yearly every), or monthly fifth with an interval
+        assert expected is None or (cycle, form) == ("yearly", "every") or (
+            (cycle, form) == ("monthly", "fifth") and interval > 1)
+        return
+    assert expected is not None, "pbxcal reads a rule that crashes Kazoo"
+    assert found == expected, (sorted(set(found) - set(expected))[:5], sorted(set(expected) - set(found))[:5])
+
+
+def test_the_quarterly_1st_repro_is_exact_on_kazoos_code(tmp_path):
+    """FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1 from 2025-01-01 written from 2026-03-10: Kazoo would skip 2026-04-01
+    (the written start); the body carries a `date` rule for it, and the port of Kazoo's code agrees day by day."""
+    path = tmp_path / "q.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:q1\r\n"
+                    "DTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250101\r\nDTEND;VALUE=DATE:20250102\r\n"
+                    "RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1\r\nSUMMARY:Quarter close\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n")
+    zone = "Europe/Berlin"
+    result = convert([str(path)], "kazoo", Options(Window(date(2026, 3, 10), date(2029, 1, 1)), zone=zone))
+    first, until = date(2026, 3, 10), date(2030, 1, 1)
+    routed = set()
+    for written in result.body["rules"]:
+        built = kazoo_reference.build(written, rules.from_gregorian(written["start_date"], zone))
+        routed |= set(kazoo_reference.active_days(built, first, until))
+    wanted = {date(y, m, 1) for y in range(2026, 2030) for m in (1, 4, 7, 10)} - {date(2026, 1, 1)}
+    assert sorted(routed) == sorted(wanted)
+
+
+def test_verify_and_preview_read_a_body_without_a_zone_on_the_timezone_given(tmp_path):
+    """Rules downloaded from an account that inherits its zone carry "timezone": null: --timezone names it."""
+    result = run("convert", "holidays:US", "--to", "kazoo", "--years", "2026-2027", "--timezone", "America/Chicago",
+                 "--name", "Office")
+    body = json.loads(result.stdout)
+    body["timezone"] = None
+    path = tmp_path / "inherits.json"
+    path.write_text(json.dumps(body))
+    chicago = ["--timezone", "America/Chicago"]
+    verified = run("verify", path, "holidays:US", "--years", "2026-2027", *chicago)
+    assert verified.exit_code == 0 and "verified" in verified.stderr, verified.stderr
+    wrong = run("verify", path, "holidays:GB", "--years", "2026-2027", *chicago)
+    assert wrong.exit_code == 1 and "differs" in wrong.stderr
+    shown = run("preview", path, "--year", "2027", "--no-color", *chicago)
+    assert shown.exit_code == 0 and "2027-11-25, all day" in shown.stdout, shown.stderr
+    for command in (["verify", path, "holidays:US", "--years", "2026-2027"], ["preview", path, "--year", "2027"]):
+        bare = run(*command)
+        assert bare.exit_code == 2 and str(path) in bare.stderr and "--timezone" in bare.stderr, bare.stderr

@@ -12,7 +12,16 @@ import click
 from click.core import ParameterSource
 
 from ..errors import BadInputError
-from ..platforms import BODIES, CLIENT_CHOICES, detect_target, get_client, get_target, platform
+from ..platforms import (
+    BODIES,
+    CLIENT_CHOICES,
+    PLACE_OPTIONS,
+    PLATFORMS,
+    detect_target,
+    get_client,
+    get_target,
+    platform,
+)
 from ..upload import download, load_backup, restore, upload
 from . import main
 from .common import load_body_file, run_action, run_secrets, say, window_from, write_output
@@ -78,6 +87,17 @@ def _connect(target: str, kwargs: dict[str, Any], dry_run: bool = False, body: d
 LOCATION_OPTIONS = ("server", "domain", "user", "client_id", "account", "location", "org")
 
 
+def _refuse_unused(name: str, kwargs: dict[str, Any]) -> None:
+    """An option naming a place on another platform (--account for NetSapiens) would be silently ignored: refuse."""
+    context = click.get_current_context()
+    uses = platform(name).uses
+    for key in PLACE_OPTIONS:
+        if (key not in uses and kwargs.get(key) is not None
+                and context.get_parameter_source(key) is not ParameterSource.DEFAULT):
+            users = [p.name for p in PLATFORMS if key in p.uses]
+            raise BadInputError(f"--{key.replace('_', '-')} is for {' and '.join(users)}, not {name}: leave it out")
+
+
 def _restore_location(record: dict[str, Any], kwargs: dict[str, Any], elsewhere: bool) -> dict[str, Any]:
     """Where a backup goes back to: where it was saved from. Naming another place needs --restore-elsewhere."""
     location = record["location"]
@@ -141,6 +161,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             if chosen and chosen != name:
                 raise BadInputError(f"the backup holds a {name} object; it cannot be restored to {chosen}",
                                     path=backup)
+            _refuse_unused(name, kwargs)
             remote = _connect(name, _restore_location(record, kwargs, restore_elsewhere), dry_run, record["saved"],
                               backup, restoring=True)
             outcome = restore(remote, record, Path(backup_dir), allow_empty)
@@ -153,6 +174,7 @@ def upload_command(body_path: str | None, target: str | None, backup: str | None
             if module is None:
                 raise BadInputError(f"the body is none of {BODIES}; pass --to",
                                     path=body_path)
+            _refuse_unused(module.NAME, kwargs)
             remote = _connect(module.NAME, kwargs, dry_run, body, body_path)
             outcome = upload(remote, body, Path(backup_dir), allow_empty)
         say(f"{outcome.action}: {outcome.name!r} on {remote.label}")
@@ -187,6 +209,7 @@ def download_command(target: str, name: str | None, holiday_code: str | None, ye
 
     def action() -> int:
         chosen = platform(target).name
+        _refuse_unused(chosen, kwargs)
         if holiday_code:
             from ..readers.holidays import parse_code
 

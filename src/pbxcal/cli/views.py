@@ -67,7 +67,8 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
     """Active spans and plain-language lines for entries active in `year`, from one body or from sources."""
     from ..describe import describe
     from ..model import Window
-    from ..pipeline import last_day, load
+    from ..pipeline import last_day, load, reader
+    from ..zones import check_zone
 
     shown = Window(date(year, 1, 1), date(year + 1, 1, 1))
     if len(inputs) == 1 and inputs[0].lower().endswith(".json"):
@@ -75,10 +76,14 @@ def preview_data(inputs: list[str], options: Options, year: int) -> tuple[list[A
         target = detect_target(body)
         if target is None:
             raise BadInputError(f"JSON is none of {BODIES}", path=inputs[0])
-        entries = target.entries(body)
+        read = reader(target, body, options.zone and check_zone(options.zone))
+        try:
+            entries = read(body)
+        except BadInputError as error:  # the body's, not the command line's: say which file
+            raise type(error)(error.reason, path=error.path or inputs[0], line=error.line) from None
         lines = [f"- {target.describe(e)}" for e in entries]
         ahead = Window(shown.first, date(year + 10, 1, 1))
-        ends = last_day(body, target, ahead)
+        ends = last_day(body, target, ahead, read=read)
         if ends:
             lines.append(f"the body is active on no day after {ends}: convert again before then if the sources "
                          "go on")

@@ -17,6 +17,8 @@ class Platform:
     aliases: tuple[str, ...] = ()
     has_client: bool = True
     module: str = ""  # the package's directory when the name is no Python identifier ("3cx")
+    uses: tuple[str, ...] = ()  # the place options its client reads (PLACE_OPTIONS): any other is refused
+
 
     @property
     def package(self) -> str:
@@ -24,13 +26,15 @@ class Platform:
 
 
 PLATFORMS: tuple[Platform, ...] = (
-    Platform("netsapiens", ("ns",)),
-    Platform("telphin", ("ringme",)),
+    Platform("netsapiens", ("ns",), uses=("domain", "user")),
+    Platform("telphin", ("ringme",), uses=("client_id",)),
     Platform("ics", ("ical",), has_client=False),
     Platform("3cx", ("threecx",), module="threecx"),
-    Platform("kazoo", ("2600hz",)),
-    Platform("webex", ("webex-calling",)),
+    Platform("kazoo", ("2600hz",), uses=("account",)),
+    Platform("webex", ("webex-calling",), uses=("location", "org")),
 )
+# The options that say where on a platform an object lives; each platform's client reads its own (Platform.uses).
+PLACE_OPTIONS = ("domain", "user", "client_id", "account", "location", "org")
 BY_NAME: dict[str, Platform] = {n: p for p in PLATFORMS for n in (p.name, *p.aliases)}
 TARGETS: dict[str, str] = {n: f"{p.package}.target" for n, p in BY_NAME.items()}  # every name -> target module
 CLIENTS: tuple[str, ...] = tuple(p.name for p in PLATFORMS if p.has_client)
@@ -76,5 +80,5 @@ def detect_target(body: object) -> ModuleType | None:
     return None
 
 
-__all__ = ["BODIES", "CLIENTS", "CLIENT_CHOICES", "CLIENT_NAMES", "PLATFORMS", "TARGETS", "TARGET_NAMES", "Platform",
-           "detect_target", "get_client", "get_target", "platform"]
+__all__ = ["BODIES", "CLIENTS", "CLIENT_CHOICES", "CLIENT_NAMES", "PLACE_OPTIONS", "PLATFORMS", "TARGETS",
+           "TARGET_NAMES", "Platform", "detect_target", "get_client", "get_target", "platform"]

@@ -124,5 +124,10 @@ class Remote:
     def create_problem(self, answer: Answer) -> str | None:  # pragma: no cover - every client overrides it
         raise NotImplementedError
 
+    def left_behind(self, name: str) -> str | None:
+        """After a create that failed and left nothing of that name: the parts of it the platform holds anyway, in
+        words (a platform whose object is several documents), or None when there are none."""
+        return None
+
 
 __all__ = ["Remote"]

@@ -68,7 +68,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     try:
         entries = None if on_wall else target.entries(body)
     except BadInputError as error:
-        raise type(error)(error.reason, path=error.path or spec) from None
+        raise type(error)(error.reason, path=error.path or spec, line=error.line) from None
     if name is not None and not isinstance(name, str):
         raise BadInputError("the body's name must be a string", path=spec)
 
@@ -78,7 +78,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         except BadInputError as error:  # an entry the evaluator refuses: say which file it is in
             if error.path:
                 raise
-            raise type(error)(error.reason, path=spec) from None
+            raise type(error)(error.reason, path=spec, line=error.line) from None
 
     def _expand(wall: str | None, window: Window) -> list[Item]:
         here = WallClock(zone) if zone and wall and zone != wall else None

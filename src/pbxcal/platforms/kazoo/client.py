@@ -210,7 +210,25 @@ class Remote(BaseRemote):
         listed = current.get("temporal_rules")
         if current.get("unlisted") or (isinstance(listed, list) and len(listed) != len(held)):
             return False
-        return sorted(map(_key, held)) == sorted(map(_key, _writable(body, None)))
+        wanted = _writable(body, None)
+        by_name: dict[Any, list[dict[str, Any]]] = {}
+        for rule in held:
+            by_name.setdefault(rule.get("name"), []).append(rule)
+        if sorted(map(str, by_name)) != sorted(str(r.get("name")) for r in wanted) or len(held) != len(wanted):
+            return False
+        extra = _set_fields(body)
+        return all(current.get(k) == v for k, v in extra.items()) and all(
+            any(_same_rule(h, rule) for h in by_name[rule.get("name")]) for rule in wanted)
+
+    def left_behind(self, name: str) -> str | None:
+        """Rules named NAME #n that a failed create made before the rule set (a re-run reuses or deletes them)."""
+        rows = sorted((r for r in self._listing("temporal_rules") if _owner(r.get("name"), name)), key=self.order)
+        if not rows:
+            return None
+        ids = ", ".join(str(r["id"]) for r in rows)
+        return (f"no rule set was created, but {len(rows)} rule{'s' * (len(rows) != 1)} named '{name} #n' "
+                f"{'were' if len(rows) != 1 else 'was'} (ids {ids}), listed by no rule set and so never evaluated; "
+                "a re-run converges: it reuses or deletes them")
 
     # ---- writing --------------------------------------------------------------------------------------------
 
@@ -246,12 +264,12 @@ class Remote(BaseRemote):
                     ids.append(self._create_rule(rule))
                 else:
                     ids.append(str(there[0]["id"]))
-                    if _key(there[0]) != _key(rule):
+                    if not _same_rule(there[0], rule):
                         url = f"{self.base}/temporal_rules/{there[0]['id']}"
                         self.http.request("POST", url, body={"data": rule}, changes=True)
                 kept.add(ids[-1])
                 done += 1
-            self._point_set(current, name, ids)
+            self._point_set(current, name, ids, _set_fields(body))
             done += 1
             for found in (r for group in held.values() for r in group if str(r["id"]) not in kept):
                 self._delete_rule(found)
@@ -261,17 +279,19 @@ class Remote(BaseRemote):
                               status=error.status) from None
         return Answer(200, {"rules": ids}, True)
 
-    def _point_set(self, current: dict[str, Any] | None, name: str, ids: list[str]) -> None:
+    def _point_set(self, current: dict[str, Any] | None, name: str, ids: list[str], extra: dict[str, Any]) -> None:
+        """The set listing the rules, with the body's own set fields (a backup's), its other public fields kept."""
         if current is not None:
-            if [str(i) for i in current.get("temporal_rules") or []] == ids:
+            if [str(i) for i in current.get("temporal_rules") or []] == ids and all(
+                    current.get(k) == v for k, v in extra.items()):
                 return
-            ours = ("id", "rules", "unlisted", "timezone", *SET_FIELDS)
-            kept = {k: v for k, v in current.items() if k not in ours and not k.startswith(("pvt_", "_"))}
-            self.http.request("POST", self.item_url(current), body={"data": {**kept, "name": name,
-                                                                              "temporal_rules": ids}}, changes=True)
+            kept = _set_fields(current)
+            self.http.request("POST", self.item_url(current), body={"data": {
+                **kept, **extra, "name": name, "temporal_rules": ids}}, changes=True)
             return
-        answer = self._create_once("temporal_rules_sets", {"name": name, "temporal_rules": ids}, name)
-        self.options.say(f"note: rule set {name!r} ({answer}) does nothing until a callflow's temporal_route uses it: "
+        answer = self._create_once("temporal_rules_sets", {**extra, "name": name, "temporal_rules": ids}, name)
+        made = "not created: dry run" if self.options.dry_run else answer
+        self.options.say(f"note: rule set {name!r} ({made}) does nothing until a callflow's temporal_route uses it: "
                          "list its id in the node's rules, or set it as the node's rule_set")
 
     def _create_rule(self, rule: dict[str, Any]) -> str:
@@ -326,23 +346,40 @@ def _owner(rule_name: Any, name: str) -> bool:
         NUMBERED.fullmatch(rule_name[len(name):]))
 
 
+def _public(document: dict[str, Any], skip: tuple[str, ...] = ("id",)) -> dict[str, Any]:
+    """A document's public fields: what Crossbar stores as sent (not its id, `pvt_*` or `_*` fields)."""
+    return {k: v for k, v in document.items() if k not in skip and not k.startswith(("pvt_", "_"))}
+
+
 def _writable(body: dict[str, Any], zone: str | None) -> list[dict[str, Any]]:
-    """The body's rules with the fields pbxcal writes (never ids), each checked when the zone is known."""
+    """The body's rules as sent: every public field a rule carries (a pbxcal body holds those it writes; a backup
+    also `enabled`, `flags`, `type`, `end_date`, `exclude`, ...), never ids; each checked when the zone is known."""
     found = body.get("rules")
     if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
         raise BadInputError("a Kazoo body needs a 'rules' list of temporal rule objects")
     if zone:
         for rule in found:
             rules.read(rule, zone)
-    return [{f: r[f] for f in target.WRITTEN if f in r} for r in found]
+    return [_public(r) for r in found]
 
 
-def _key(rule: dict[str, Any]) -> str:
-    """Contents as Kazoo means them: the written fields (interval 1 when absent) and any field that overrides them."""
-    written = {f: rule.get(f) for f in target.WRITTEN}
+def _set_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The rule set's own public fields a body carries besides its name and rules (a backup's `flags`, `type`...)."""
+    return _public(body, ("id", "rules", "unlisted", "timezone", *SET_FIELDS))
+
+
+def _key(rule: dict[str, Any], fields: Any = ()) -> str:
+    """Contents as Kazoo means them: the written fields (interval 1 when absent), any field that overrides them
+    (`enabled`), and the other fields the body sends (`fields`)."""
+    written = {f: rule.get(f) for f in (*target.WRITTEN, "enabled", *fields)}
     written["interval"] = written["interval"] or 1
-    written["enabled"] = rule.get("enabled")
     return json.dumps(written, sort_keys=True)
+
+
+def _same_rule(held: dict[str, Any], rule: dict[str, Any]) -> bool:
+    """Whether a rule on the platform holds what the body sends: every field sent, and no override (`enabled`)
+    the body does not send."""
+    return _key(held, rule) == _key(rule, rule)
 
 
 def connect(options: ConnectOptions) -> Remote:

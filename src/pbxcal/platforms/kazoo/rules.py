@@ -4,10 +4,12 @@
 Each occurrence date D is active during [D + time_window_start, D + time_window_stop], both ends inclusive, to the
 second. What the evaluator really does, reproduced here so that verification catches a body that relies on it:
 
-- `daily` with an interval above 1 never matches its start day;
+- `daily` with an interval above 1 never matches its start day, nor does a monthly rule with an interval above 1
+  that starts on a 1st, nor a yearly one that starts on 1 January (the search from yesterday starts in the period
+  before, and trunc(-1 / N) = 0 takes it for an inactive one);
 - monthly and yearly `days` are searched from yesterday in list order, so unsorted days lose entries, and a day
   past the month's end rolls over to the next month (a match on the 1st when it is one day past the end);
-- monthly `fifth` (interval 1) also matches a 1st of the month that is that weekday;
+- monthly `fifth` (interval 1) also matches a 1st of the month that is that weekday, but 1 January;
 - `date` rules with a stop of 86400 also match 00:00:00 of the next day;
 - an ordinal rule without exactly one weekday, and yearly `every`, crash (the call takes the `_` branch): refused.
 """
@@ -138,6 +140,11 @@ def _refuse_crashes(rule: Meaning, listed: int) -> None:
     if rule.cycle == "yearly" and rule.ordinal == "every":
         raise BadInputError(f"rule {rule.name!r}: yearly 'every' crashes Kazoo's evaluator on some days (the 1st "
                             "after a 31-day month, the 31st), so calls take the '_' branch")
+    if rule.cycle == "yearly" and rule.ordinal == "fifth" and not any(
+            len(_weekdays_of(rule.start.year + k * rule.interval, rule.month, rule.wdays[0])) == 5
+            for k in range(1, 401)):  # the calendar repeats every 400 years
+        raise BadInputError(f"rule {rule.name!r}: a yearly 'fifth' whose month never has a fifth such weekday in "
+                            "its years makes Kazoo's evaluator search for ever, so calls never route")
     if rule.cycle == "monthly" and rule.ordinal == "fifth" and rule.interval > 1:
         raise AmbiguousBodyError(f"rule {rule.name!r}: monthly 'fifth' with an interval above 1 carries a 'known "
                                  "bug' warning in Kazoo's code whose effect was never reproduced")
@@ -216,7 +223,19 @@ def occurrences(rule: Meaning, first: date, until: date) -> list[date]:
             day += timedelta(days=1)
     else:
         found = _periodic(rule, low, until)
+        if rule.interval > 1 and _searched_from_before(rule):
+            found = [d for d in found if d != rule.start]
     return [d for d in found if low <= d < until]
+
+
+def _searched_from_before(rule: Meaning) -> bool:
+    """Whether the search for the start day (from yesterday) begins in the month (monthly) or year (yearly) before
+    the start's: then Distance is -1, and with an interval N above 1 trunc(-1 / N) * N = 0 differs from it, so
+    Kazoo takes that period for an inactive one and looks N periods ahead: the start day never matches (the same
+    trunc bug as `daily`)."""
+    if rule.cycle == "monthly":
+        return rule.start.day == 1
+    return (rule.start.month, rule.start.day) == (1, 1)
 
 
 def _periodic(rule: Meaning, low: date, until: date) -> list[date]:
@@ -235,8 +254,10 @@ def _periodic(rule: Meaning, low: date, until: date) -> list[date]:
             found += _days_in(rule, year, month, active, previous)
         elif active:
             found += _ordinal_in(rule, year, month)
-        if rule.cycle == "monthly" and rule.ordinal == "fifth" and not rule.days and previous:
-            first = date(year, month, 1)  # the 5th weekday of a 4-weekday month rolls over onto this 1st
+        if rule.cycle == "monthly" and rule.ordinal == "fifth" and not rule.days and previous and month != 1:
+            # the 5th weekday of a 4-weekday month rolls over onto this 1st; Kazoo keeps it only when the month
+            # number grows (guard `D1 < D2; M1 < M2`), so never from December onto 1 January
+            first = date(year, month, 1)
             if first.weekday() == rule.wdays[0] and first not in found:
                 found.append(first)
     return sorted(found)
@@ -246,8 +267,9 @@ def spans(rule: Meaning, first: date, until: date) -> list[Span]:
     """When the rule is active over [first, until): each occurrence's window, to the second, both ends inclusive
     (written here half-open: stop + 1 s). Only `date` rules reach past their day (a stop of 86400 matches 00:00:00
     of the next day); other cycles look for a new occurrence then."""
-    if rule.enabled is not None:
-        return [Span(midnight(first), midnight(until))] if rule.enabled else []
+    if rule.enabled is not None:  # after the start gate: a rule whose start date is to come is dropped first
+        low = max(first, rule.start)
+        return [Span(midnight(low), midnight(until))] if rule.enabled and low < until else []
     start, stop = rule.window
     if stop < start:
         return []

@@ -175,9 +175,7 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
         return
     found = [_entry(rule.start + timedelta(days=shift), piece, **form) for form, shift, piece in forms if form]
     joined = _joined(found)
-    yield joined
-    if joined != found:
-        yield found
+    proposals = [joined] + ([found] if joined != found else [])
     if rule.freq is Freq.WEEKLY and len(rule.weekdays) > 1:  # one rule per weekday: exact whatever ISO weeks say
         apart = []
         for weekday in sorted(rule.weekdays):
@@ -187,7 +185,52 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
                 form = _form(alone, shift)
                 if form:
                     apart.append(_entry(first + timedelta(days=shift), piece, **form))
-        yield apart
+        proposals.append(apart)
+    for proposal in proposals:
+        proposal = _with_start_days(proposal)
+        if all(map(_same_weeks, proposal)) and _agrees_from_start(series, proposal):
+            yield proposal
+
+
+def _same_weeks(entry: Entry) -> bool:
+    """Whether a weekly rule's ISO weeks (Kazoo's) are the source's 7-day blocks from its start: with an interval
+    above 1, only when no listed weekday comes before the start's weekday (such a day of block k falls in ISO week
+    k + 1; the window may hold none of it, so this is decided here, not by the check over the window)."""
+    if entry.fields["cycle"] != "weekly" or entry.fields.get("interval", 1) == 1:
+        return True
+    return all(WEEKDAY_NAMES.index(w) >= entry.start.weekday() for w in entry.fields["wdays"])
+
+
+def _agrees_from_start(series: Series, proposal: list[Entry]) -> bool:
+    """A recurring rule never ends on Kazoo, while the caller compares a proposal with the source only inside the
+    window: compare them also over the rule's first full cycle from its start, N + 1 periods, past which both
+    repeat (what the window cannot see: a weekday or a period whose first occurrence is after it)."""
+    rule = series.rule
+    period = {Freq.DAILY: 1, Freq.WEEKLY: 7, Freq.MONTHLY: 31, Freq.YEARLY: 366}.get(rule.freq)
+    if period is None:
+        return True
+    reach = Window(rule.start, rule.start + timedelta(days=period * (rule.interval + 1) + 7))
+    return spans(proposal, reach) == series.spans(reach.span)
+
+
+def skips_its_start(entry: Entry) -> bool:
+    """Whether Kazoo never matches the rule's start day although it is an occurrence: a monthly rule with an
+    interval above 1 starting on a 1st, or a yearly one starting on 1 January (the search from yesterday begins in
+    the period before, which trunc(-1 / N) = 0 takes for an inactive one; rules.py)."""
+    fields = entry.fields
+    if fields.get("interval", 1) == 1:
+        return False
+    if fields["cycle"] == "monthly":
+        return entry.start.day == 1
+    return fields["cycle"] == "yearly" and (entry.start.month, entry.start.day) == (1, 1)
+
+
+def _with_start_days(entries: list[Entry]) -> list[Entry]:
+    """The entries, plus a `date` rule for the start day of each that Kazoo would skip (the writer's start_date is
+    always an occurrence): exact, and one entry instead of expanding the whole rule."""
+    extra = [_entry(e.start, (e.fields["time_window_start"], e.fields["time_window_stop"]), "date")
+             for e in entries if skips_its_start(e)]
+    return entries + extra
 
 
 def remark(series: Series, chosen: list[Any]) -> str | None:
@@ -289,7 +332,8 @@ def describe(entry: Entry) -> str:
     """The rule in plain words: 'Office #3: 4th Thursday of November every year, from 2026-11-26, all day'."""
     meaning = entry.meaning
     if meaning.enabled is not None:
-        return f"{meaning.name}: " + ("always (enabled: true)" if meaning.enabled else "never (enabled: false)")
+        said = f"always from {meaning.start} (enabled: true)" if meaning.enabled else "never (enabled: false)"
+        return f"{meaning.name}: {said}"
     since = "" if meaning.cycle == "date" else f", from {meaning.start}"
     ignored = [f for f in rules.IGNORED if f in entry.fields]
     note = f" ({' and '.join(ignored)} ignored by Kazoo 4.3)" if ignored else ""
