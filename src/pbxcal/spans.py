@@ -59,6 +59,24 @@ def clip(spans: Iterable[Span], window: Span) -> list[Span]:
     )
 
 
+def day_parts(span: Span) -> list[Span]:
+    """The span cut where a writer must: its part of the first day when that starts after midnight, its whole days
+    as one piece, its part of the last day when that ends before midnight."""
+    pieces: list[Span] = []
+    start = span.start
+    first_midnight = datetime.combine(start.date(), time())
+    if start != first_midnight:
+        pieces.append(Span(start, min(span.end, first_midnight + DAY)))
+        start = pieces[-1].end
+    whole_end = datetime.combine(span.end.date(), time())
+    if whole_end > start:
+        pieces.append(Span(start, whole_end))
+        start = whole_end
+    if span.end > start:
+        pieces.append(Span(start, span.end))
+    return pieces
+
+
 def subtract(spans: list[Span], minus: list[Span]) -> list[Span]:
     """Merged spans minus merged spans: what the first covers and the second does not."""
     result: list[Span] = []
@@ -84,4 +102,4 @@ def total(spans: Iterable[Span]) -> timedelta:
     return sum((s.duration for s in spans), timedelta())
 
 
-__all__ = ["DAY", "Span", "clip", "merge", "subtract", "total"]
+__all__ = ["DAY", "Span", "clip", "day_parts", "merge", "subtract", "total"]

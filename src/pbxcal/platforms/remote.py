@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from ..errors import RemoteError
 from .http import Answer, ConnectOptions, Http, check_server, expect, read_token_file
+
+Made = TypeVar("Made")
 
 ID = re.compile(r"[A-Za-z0-9._~-]+")  # an id goes into a URL path as it is
 
@@ -109,6 +113,37 @@ class Remote:
             return 0, int(key, self.ID_BASE), ""
         except ValueError:
             return 1, 0, key
+
+    def create_once(self, what: str, send: Callable[[], Answer], made: Callable[[Answer], Made | None],
+                    documented: str, held: Callable[[], Made | None], dry: Made, holder: str = "the platform"
+                    ) -> Made:
+        """Create one object: sent once (the HTTP layer never resends it); when the answer does not prove it was made
+        (`made`), it is looked for (`held`) before it is sent again, up to --retries times."""
+        attempts = self.options.retries + 1
+        problem = ""
+        for attempt in range(1, attempts + 1):
+            try:
+                answer = send()
+            except RemoteError as error:
+                if not error.unknown:
+                    raise
+                problem = error.reason
+            else:
+                if self.options.dry_run:
+                    return dry
+                result = made(answer)
+                if result is not None:
+                    return result
+                problem = f"{answer.describe()}, where the API documents {documented}"
+            found = held()
+            if found is not None:
+                self.options.say(f"warning: creating {what}: {problem}; read back, {holder} holds it")
+                return found
+            if attempt < attempts:
+                self.options.say(f"creating {what}: {problem}; it is not there, sending it again "
+                                 f"({attempt + 1}/{attempts})")
+                time.sleep(self.options.backoff * 2 ** (attempt - 1))
+        raise RemoteError(f"creating {what} failed: {problem}; read back, it is not there")
 
     def delete(self, found: dict[str, Any]) -> None:
         """Delete one object; one already gone (another run deleted it) is not an error."""

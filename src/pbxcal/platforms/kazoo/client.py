@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -300,32 +299,20 @@ class Remote(BaseRemote):
     def _create_once(self, kind: str, document: dict[str, Any], name: str) -> str:
         """Create one document: sent once; an unknown outcome is read back by name before it is sent again.
         Returns its id (in a dry run, a placeholder)."""
-        attempts = self.options.retries + 1
-        url = f"{self.base}/{kind}"
-        problem = ""
-        for attempt in range(1, attempts + 1):
-            try:
-                answer = self.http.request("PUT", url, body={"data": document}, changes=True, once=True)
-            except RemoteError as error:
-                if not error.unknown:
-                    raise
-                problem = error.reason
-            else:
-                if self.options.dry_run:
-                    return f"new:{name}"
-                data = answer.data.get("data") if answer.readable and isinstance(answer.data, dict) else None
-                if isinstance(data, dict) and isinstance(data.get("id"), str) and ID.fullmatch(data["id"]):
-                    return str(data["id"])
-                problem = f"{answer.describe()}, where the API documents the new document in data"
+        def made(answer: Answer) -> str | None:
+            data = answer.data.get("data") if answer.readable and isinstance(answer.data, dict) else None
+            if isinstance(data, dict) and isinstance(data.get("id"), str) and ID.fullmatch(data["id"]):
+                return str(data["id"])
+            return None
+
+        def held() -> str | None:
             found = sorted((r for r in self._listing(kind) if r.get("name") == name), key=self.order)
-            if found:
-                self.options.say(f"warning: creating {name!r}: {problem}; read back, the platform holds it")
-                return str(found[0]["id"])
-            if attempt < attempts:
-                self.options.say(f"creating {name!r}: {problem}; it is not there, sending it again "
-                                 f"({attempt + 1}/{attempts})")
-                time.sleep(self.options.backoff * 2 ** (attempt - 1))
-        raise RemoteError(f"creating {name!r} failed: {problem}; read back, it is not there")
+            return str(found[0]["id"]) if found else None
+
+        return self.create_once(
+            repr(name), lambda: self.http.request("PUT", f"{self.base}/{kind}", body={"data": document}, changes=True,
+                                                   once=True),
+            made, "the new document in data", held, dry=f"new:{name}")
 
     def _delete_rule(self, found: dict[str, Any]) -> None:
         try:

@@ -23,7 +23,7 @@ from ...model import (
     nth_of_month,
 )
 from ...normalize import Clock
-from ...spans import DAY, Span, merge
+from ...spans import Span, day_parts, merge
 from . import holiday_api
 
 NAME = "netsapiens"
@@ -183,17 +183,7 @@ def candidates(series: Series, window: Window, zone: str | None = None) -> Itera
 
 def once(span: Span, zone: str | None = None, name: str = "") -> list[dict[str, str]]:
     """Exact one-off entries for a span: whole days in one entry, timed edges in their own (multi-day rule)."""
-    pieces: list[Span] = []
-    start = span.start
-    if start != midnight(start.date()):
-        pieces.append(Span(start, min(span.end, midnight(start.date()) + DAY)))
-        start = pieces[-1].end
-    whole_end = midnight(span.end.date())
-    if whole_end > start:
-        pieces.append(Span(start, whole_end))
-        start = whole_end
-    if span.end > start:
-        pieces.append(Span(start, span.end))
+    pieces = day_parts(span)
     entries = []
     for piece in pieces:
         offset = int((piece.start - midnight(piece.start.date())).total_seconds())

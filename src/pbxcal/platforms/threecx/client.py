@@ -8,7 +8,6 @@ when its outcome is unknown, that holiday is read back by name (`Name eq '...'`)
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
@@ -177,29 +176,12 @@ class Remote(BaseRemote):
 
     def _post(self, holiday: dict[str, Any]) -> None:
         """Create one holiday: sent once; an unknown outcome is read back by name before it is sent again."""
-        attempts = self.options.retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                answer = self.http.request("POST", self.base, body=holiday, changes=True, once=True)
-            except RemoteError as error:
-                if not error.unknown:
-                    raise
-                problem = error.reason
-            else:
-                if self.options.dry_run or (answer.status == 201 and answer.readable
-                                            and isinstance(answer.data, dict) and "Id" in answer.data):
-                    return
-                problem = f"{answer.describe()}, where the API documents 201 with the new holiday"
-            found = self._by_name(holiday["Name"])
-            if found:
-                self.options.say(f"warning: creating holiday {holiday['Name']!r}: {problem}; read back, the platform "
-                                 "holds it")
-                return
-            if attempt < attempts:
-                self.options.say(f"creating holiday {holiday['Name']!r}: {problem}; it is not there, sending it "
-                                 f"again ({attempt + 1}/{attempts})")
-                time.sleep(self.options.backoff * 2 ** (attempt - 1))
-        raise RemoteError(f"creating holiday {holiday['Name']!r} failed: {problem}; read back, it is not there")
+        self.create_once(
+            f"holiday {holiday['Name']!r}",
+            lambda: self.http.request("POST", self.base, body=holiday, changes=True, once=True),
+            lambda answer: True if (answer.status == 201 and answer.readable and isinstance(answer.data, dict)
+                                    and "Id" in answer.data) else None,
+            "201 with the new holiday", lambda: True if self._by_name(holiday["Name"]) else None, dry=True)
 
 
 def _literal(text: str) -> str:

@@ -11,7 +11,7 @@ from ...errors import AmbiguousBodyError, BadInputError
 from ...infer import Capabilities
 from ...model import SECONDS_PER_DAY, By, Freq, Series, Window, midnight
 from ...normalize import Clock
-from ...spans import DAY, Span, clip
+from ...spans import DAY, Span, clip, day_parts
 from . import durations
 
 NAME = "3cx"
@@ -56,17 +56,7 @@ def _holiday(item: str, first: date, start: int, last: date, end: int, recurrent
 
 def once(span: Span, zone: str | None = None, name: str = "") -> list[dict[str, Any]]:
     """Exact one-off holidays for a span: its whole days as one holiday, each timed edge as its own (rule 1)."""
-    pieces: list[Span] = []
-    start = span.start
-    if start != midnight(start.date()):
-        pieces.append(Span(start, min(span.end, midnight(start.date()) + DAY)))
-        start = pieces[-1].end
-    whole_end = midnight(span.end.date())
-    if whole_end > start:
-        pieces.append(Span(start, whole_end))
-        start = whole_end
-    if span.end > start:
-        pieces.append(Span(start, span.end))
+    pieces = day_parts(span)
     holidays = []
     for piece in pieces:
         offset = _seconds(piece.start)

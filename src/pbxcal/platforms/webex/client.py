@@ -11,7 +11,6 @@ outcome is unknown, the schedule's events are read back by name before it is sen
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -242,30 +241,18 @@ class Remote(BaseRemote):
 
     def _post(self, schedule: dict[str, Any], event: dict[str, Any]) -> None:
         """Create one event: sent once; an unknown outcome is read back by name before it is sent again."""
-        attempts = self.options.retries + 1
         url = self._event_url(schedule)
-        for attempt in range(1, attempts + 1):
-            try:
-                answer = self.http.request("POST", url, body=event, changes=True, once=True)
-            except RemoteError as error:
-                if not error.unknown:
-                    raise
-                problem = error.reason
-            else:
-                if self.options.dry_run or (answer.status == 201 and answer.readable
-                                            and isinstance(answer.data, dict) and "id" in answer.data):
-                    return
-                problem = f"{answer.describe()}, where the API documents 201 with the new event's id"
-            now = self._details(schedule)
-            if any(e.get("name") == event["name"] for e in target.entries(now)):
-                self.options.say(f"warning: creating event {event['name']!r}: {problem}; read back, the schedule "
-                                 "holds it")
-                return
-            if attempt < attempts:
-                self.options.say(f"creating event {event['name']!r}: {problem}; it is not there, sending it again "
-                                 f"({attempt + 1}/{attempts})")
-                time.sleep(self.options.backoff * 2 ** (attempt - 1))
-        raise RemoteError(f"creating event {event['name']!r} failed: {problem}; read back, it is not there")
+
+        def held() -> bool | None:
+            return True if any(e.get("name") == event["name"] for e in target.entries(self._details(schedule))) \
+                else None
+
+        self.create_once(
+            f"event {event['name']!r}",
+            lambda: self.http.request("POST", url, body=event, changes=True, once=True),
+            lambda answer: True if (answer.status == 201 and answer.readable and isinstance(answer.data, dict)
+                                    and "id" in answer.data) else None,
+            "201 with the new event's id", held, dry=True, holder="the schedule")
 
 
 def _is_schedule(data: Any) -> bool:
