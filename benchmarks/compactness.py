@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pbxcal import Options, Window, convert
 from pbxcal.platforms import get_target
@@ -46,40 +48,28 @@ def row(source: str, window: Window, zone: str | None = None) -> tuple[str, int,
     return source, occurrences, counts[0], counts[1], rules
 
 
-THREECX_COUNTRIES = ("US", "GB", "DE")
+# Platforms whose entries are either one-offs or recurring: the countries shown, what the table calls entries and
+# recurring ones, where a body lists its entries, and which of them recur.
+RECURRING_TABLES: tuple[tuple[str, tuple[str, ...], str, str, Callable[[Any], list[Any]], Callable[[Any], bool], str],
+                        ...] = (
+    ("3cx", ("US", "GB", "DE"), "3CX holidays", "recurrent", lambda b: b["holidays"], lambda h: h["IsRecurrent"],
+     "3CX holidays (IsRecurrent only for fixed dates the source keeps open; the rest one per occurrence)."),
+    ("kazoo", COUNTRIES, "Kazoo rules", "recurring", lambda b: b["rules"], lambda r: r["cycle"] != "date",
+     "Kazoo temporal rules (recurring only for rules the source keeps past the window; the rest `date`)."),
+    ("webex", ("US", "GB", "DE", "FR", "JP"), "Webex events", "recurring", lambda b: b["schedule"]["events"],
+     lambda e: "recurrence" in e, "Webex events (yearly by date or n-th/last weekday, weekly; the rest one per day)."),
+)
 
 
-def threecx_row(source: str, window: Window) -> tuple[int, int, int, int]:
-    """3CX holidays and how many recur (IsRecurrent), without and with --open-ended."""
-    counts: list[int] = []
-    for open_ended in (False, True):
-        zone = "UTC" if source.startswith("holidays:") else None
-        holidays = convert([source], "3cx", Options(window, zone=zone, open_ended=open_ended)).body
-        counts += [len(holidays["holidays"]), sum(1 for h in holidays["holidays"] if h["IsRecurrent"])]
-    return counts[0], counts[1], counts[2], counts[3]
-
-
-def kazoo_row(source: str, window: Window, zone: str | None = None) -> tuple[int, int, int, int]:
-    """Kazoo rules and how many recur (all but `date` rules), without and with --open-ended."""
+def recurring_row(table: tuple[Any, ...], source: str, window: Window, zone: str | None = None
+                  ) -> tuple[int, int, int, int]:
+    """Entries and how many recur, without and with --open-ended."""
+    target, _, _, _, listed, recurs, _ = table
     counts: list[int] = []
     zone = zone or ("UTC" if source.startswith("holidays:") else None)
     for open_ended in (False, True):
-        written = convert([source], "kazoo", Options(window, zone=zone, open_ended=open_ended)).body["rules"]
-        counts += [len(written), sum(1 for r in written if r["cycle"] != "date")]
-    return counts[0], counts[1], counts[2], counts[3]
-
-
-WEBEX_COUNTRIES = ("US", "GB", "DE", "FR", "JP")
-
-
-def webex_row(source: str, window: Window) -> tuple[int, int, int, int]:
-    """Webex events and how many recur, without and with --open-ended."""
-    counts: list[int] = []
-    for open_ended in (False, True):
-        zone = "UTC" if source.startswith("holidays:") else None
-        body = convert([source], "webex", Options(window, zone=zone, open_ended=open_ended)).body
-        events = get_target("webex").entries(body)
-        counts += [len(events), sum(1 for e in events if "recurrence" in e)]
+        entries = listed(convert([source], target, Options(window, zone=zone, open_ended=open_ended)).body)
+        counts += [len(entries), sum(1 for e in entries if recurs(e))]
     return counts[0], counts[1], counts[2], counts[3]
 
 
@@ -98,29 +88,16 @@ def main() -> int:
     for source in sources:
         name, occurrences, ns, tp, rules = row(source, window)
         print(f"| {name} | {occurrences} | {ns} | {tp} | {rules} |")
-    print("\n3CX holidays (IsRecurrent only for fixed dates the source keeps open; the rest one per occurrence).\n")
-    print("| source | one entry per date | 3CX holidays (recurrent) | with --open-ended (recurrent) |")
-    print("|---|---:|---:|---:|")
-    wanted = {f"holidays:{c}" for c in THREECX_COUNTRIES}
-    for source in (s for s in sources if s in wanted or not s.startswith("holidays:")):
-        occurrences = row(source, window)[1]
-        plain, recurrent, open_plain, open_recurrent = threecx_row(source, window)
-        print(f"| {source} | {occurrences} | {plain} ({recurrent}) | {open_plain} ({open_recurrent}) |")
-    print("\nKazoo temporal rules (recurring only for rules the source keeps past the window; the rest `date`).\n")
-    print("| source | one entry per date | Kazoo rules (recurring) | with --open-ended (recurring) |")
-    print("|---|---:|---:|---:|")
-    for source in sources:
-        occurrences = row(source, window)[1]
-        plain, recurring, open_plain, open_recurring = kazoo_row(source, window)
-        print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
-    print("\nWebex events (yearly by date or n-th/last weekday, weekly; the rest one per day).\n")
-    print("| source | one entry per date | Webex events (recurring) | with --open-ended (recurring) |")
-    print("|---|---:|---:|---:|")
-    wanted = {f"holidays:{c}" for c in WEBEX_COUNTRIES}
-    for source in (s for s in sources if s in wanted or not s.startswith("holidays:")):
-        occurrences = row(source, window)[1]
-        plain, recurring, open_plain, open_recurring = webex_row(source, window)
-        print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
+    for table in RECURRING_TABLES:
+        _, countries, entries, recurring_word, _, _, title = table
+        print(f"\n{title}\n")
+        print(f"| source | one entry per date | {entries} ({recurring_word}) | with --open-ended ({recurring_word}) |")
+        print("|---|---:|---:|---:|")
+        wanted = {f"holidays:{c}" for c in countries}
+        for source in (s for s in sources if s in wanted or not s.startswith("holidays:")):
+            occurrences = row(source, window)[1]
+            plain, recurring, open_plain, open_recurring = recurring_row(table, source, window)
+            print(f"| {source} | {occurrences} | {plain} ({recurring}) | {open_plain} ({open_recurring}) |")
     print("\nSeries with a native form (goal: the fewest exact entries; - where none was set).\n")
     print("| series | years | occurrences | NetSapiens (goal) | Telphin (goal) |")
     print("|---|---|---:|---:|---:|")
@@ -133,7 +110,8 @@ def main() -> int:
     print("|---|---|---:|")
     for name, ((low, high), _, _) in GOALS.items():
         span = Window(date(low, 1, 1), date(high + 1, 1, 1))
-        plain, recurring, _, _ = kazoo_row(str(SERIES / f"{name}.ics"), span, "America/New_York")
+        plain, recurring, _, _ = recurring_row(RECURRING_TABLES[1], str(SERIES / f"{name}.ics"), span,
+                                               "America/New_York")
         print(f"| {name} | {low}-{high} | {plain} ({recurring}) |")
     return 0
 
