@@ -59,6 +59,14 @@ def test_a_body_that_cannot_be_read_is_named_and_a_source_that_cannot_is_not_bla
     path.write_text(fine)
     source = run("verify", str(path), "holidays:XX", *YEARS)
     assert source.exit_code == 2 and str(path) not in source.stderr
+    option = run("verify", str(path), "holidays:US", *YEARS, "--timezone", "Bogus/Zone")
+    assert option.exit_code == 2 and "unknown time zone 'Bogus/Zone'" in option.stderr
+    assert str(path) not in option.stderr
+    body["conditions"][0]["month"] = 1
+    body["timezone"] = "Bogus/Body"
+    path.write_text(json.dumps(body))
+    own = run("verify", str(path), "holidays:US", *YEARS)
+    assert own.exit_code == 2 and f"{path}: unknown time zone 'Bogus/Body'" in own.stderr
 
 
 def test_report_lists_every_item_and_strict_exits_3_on_approximation(tmp_path):

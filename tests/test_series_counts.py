@@ -215,3 +215,30 @@ def test_weekly_meetings_read_on_another_zones_clock_are_exact(tmp_path, meeting
         result = convert([str(path)], target, Options(window, zone=pbx))
         module = get_target(target)
         assert module.spans(module.entries(result.body), window) == expected, (source, pbx, target)
+
+
+def _calendar(tmp_path, name: str, *lines: str):
+    path = tmp_path / f"{name}.ics"
+    path.write_text("\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pbxcal tests//EN", "BEGIN:VEVENT",
+                                 f"UID:{name}@pbxcal.test", "DTSTAMP:20260101T000000Z", *lines, f"SUMMARY:{name}",
+                                 "END:VEVENT", "END:VCALENDAR", ""]), newline="")
+    return path
+
+
+def test_an_open_ended_rule_keeps_its_form_even_where_its_dates_would_be_fewer(tmp_path):
+    """24-26 December every year: three day conditions merged into one (days 24-26), recurring after the window,
+    not two date ranges that run out (the count is taken after merging, and a rule without end keeps its form)."""
+    path = _calendar(tmp_path, "xmas", "DTSTART;VALUE=DATE:20261224", "DTEND;VALUE=DATE:20261227", "RRULE:FREQ=YEARLY")
+    window, after = Window(date(2026, 1, 1), date(2028, 1, 1)), Window(date(2028, 1, 1), date(2032, 1, 1))
+    result = convert([str(path)], "telphin", Options(window, zone=ZONE))
+    assert len(get_target("telphin").entries(result.body)) == 1
+    christmases = {date(year, 12, day) for year in range(2028, 2032) for day in (24, 25, 26)}
+    assert _body_days("telphin", result.body, after) == christmases
+
+
+def test_the_february_remark_is_made_whenever_the_per_month_form_is_written(tmp_path):
+    """March 2026 - January 2027 holds no February: the 11 month conditions recur, later Februaries do not."""
+    path = _calendar(tmp_path, "lastfri", "DTSTART;VALUE=DATE:20260327", "RRULE:FREQ=MONTHLY;BYDAY=-1FR")
+    result = convert([str(path)], "telphin", Options(Window(date(2026, 3, 1), date(2027, 2, 1)), zone=ZONE))
+    [item] = result.report.as_json()["items"]
+    assert "February has no Telphin form for every year" in (item["reason"] or "")

@@ -101,9 +101,12 @@ def write(schedule: Schedule, target: ModuleType, report: Report,
             chosen = next(proposals, None)
         else:
             chosen = _fewest_exact(proposals, target, window, expected)
-        dates = None if chosen is not None and len(chosen) <= len(expected) else [
+        # A rule with an end whose form takes more entries (once merged) than its dates is written as the dates; a
+        # rule without one keeps its form, which stays right after the window.
+        finite = chosen is None or series.rule.until is not None
+        dates = None if not finite or (chosen is not None and len(chosen) <= len(expected)) else [
             e for span in expected for e in target.once(span, zone=schedule.zone, name=series.name)]
-        if dates is not None and (chosen is None or len(dates) < len(chosen)):
+        if dates is not None and (chosen is None or len(target.finish(dates)) < len(target.finish(chosen))):
             reason = (f"no exact {target.NAME} form for this rule in the window" if chosen is None
                       else f"its {target.NAME} form takes {len(chosen)} entries, its dates fewer")
             reason += "; expanded" + (" to the window's end" if series.rule.until is None else "")
@@ -226,11 +229,14 @@ def verify(body: dict[str, Any] | list[Any] | str, sources: list[str], options: 
     if found is not None and found is not target:
         raise BodyError(f"the body is written for {found.NAME}, not {target.NAME} (leave out --to, or pass "
                         f"--to {found.NAME})")
+    wall = options.zone and check_zone(options.zone)  # an option's error, not the body's
     token = ROWS.set(options.holiday_rows)  # NetSapiens holiday entries are read through these rows
     try:
         with _body_errors():
             own = target.zone_of(body)
-            read = reader(target, body, options.zone and check_zone(options.zone))
+            if own:
+                check_zone(own)
+            read = reader(target, body, wall)
             read(body)
         if own and options.zone and check_zone(own) != options.zone:
             raise BodyError(f"the body runs on {own}; --timezone {options.zone} would compare a different clock")

@@ -257,8 +257,8 @@ def _merge_datetimes(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def remark(series: Series, chosen: list[Any]) -> str | None:
     rule = series.rule
-    per_year = rule.freq is Freq.MONTHLY and rule.by is By.LAST and rule.until is None
-    if per_year and any(c["start_datetime"] is not None for c in chosen):
+    per_month = any(c["month"] is not None and c["start_dow"] is not None for c in chosen)
+    if rule.freq is Freq.MONTHLY and rule.by is By.LAST and rule.until is None and per_month:
         return "February has no Telphin form for every year: its days are written for the window's years only"
     return None
 
