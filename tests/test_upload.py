@@ -140,3 +140,16 @@ def test_netsapiens_holiday_entries_from_saved_holiday_api_rows(tmp_path):
     assert run("verify", path, "holidays:US", "--years", "2026-2028", "--holiday-data", rows).exit_code == 0
     unread = run("verify", path, "holidays:US", "--years", "2026-2028")
     assert unread.exit_code == 2 and "--holiday-data" in unread.stderr
+
+
+def test_a_secret_cut_short_in_a_message_is_still_masked():
+    """A server value quoted as {value!r:.60} cuts a long token; the cut token is masked as far as it goes."""
+    from pbxcal.redact import MASK, Secrets
+
+    token = "wx-admin/token+value=" + "w" * 80
+    secrets = Secrets()
+    secrets.add(token)
+    cut = f"startTime must be HH:MM, got {token!r:.60}"
+    assert secrets.redact(cut) == f"startTime must be HH:MM, got '{MASK}"
+    assert secrets.redact(f"a {token[:30]}... and {token}") == f"a {MASK}... and {MASK}"
+    assert secrets.redact("wx-admin/ is a word") == "wx-admin/ is a word"  # fewer than 12 of its characters

@@ -7,6 +7,9 @@ import json
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
+# A secret cut short in a message ("got 'eyJhbGciOi...'") is still the secret: a run of at least this many of its
+# first characters is masked as far as it matches.
+PREFIX = 12
 
 
 class Secrets:
@@ -29,10 +32,24 @@ class Secrets:
     def redact(self, text: str) -> str:
         for value in sorted(self._values, key=len, reverse=True):  # longest first: a value may contain another
             text = text.replace(value, MASK)
+            if len(value) > PREFIX:
+                text = _mask_cut(text, value)
         return text
 
     def __bool__(self) -> bool:
         return bool(self._values)
 
 
-__all__ = ["MASK", "Secrets"]
+def _mask_cut(text: str, value: str) -> str:
+    """Mask every run of text that starts with the value's first PREFIX characters, as far as it follows the value."""
+    start = text.find(value[:PREFIX])
+    while start != -1:
+        end = start + PREFIX
+        while end < len(text) and end - start < len(value) and text[end] == value[end - start]:
+            end += 1
+        text = text[:start] + MASK + text[end:]
+        start = text.find(value[:PREFIX], start + len(MASK))
+    return text
+
+
+__all__ = ["MASK", "PREFIX", "Secrets"]
