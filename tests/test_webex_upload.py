@@ -227,3 +227,17 @@ def test_bodies_pbxcal_cannot_read_are_refused_before_any_request(tmp_path):
         assert refused.exit_code == 2 and "both recurForEver and recurEndDate" in refused.stderr
         assert fake.state.requests == []
     assert wx.detect(json.loads(path.read_text()))
+
+
+def test_a_list_that_never_ends_stops_with_exit_4(tmp_path, monkeypatch):
+    """Pages are followed up to a limit: a server handing out new next links for ever cannot hold the run."""
+    from pbxcal.platforms.webex import client
+
+    monkeypatch.setattr(client, "MAX_PAGES", 2)
+    with FakeServer(WebexApi()) as fake:
+        for name in ("A", "B", "C", "D", "E"):
+            fake.state.store[f"bG9jLWhx/{name}"] = {"id": name, "name": name, "type": "holidays",
+                                                   "locationId": "bG9jLWhx", "events": []}
+        listing = run("download", "--platform", "webex", "--server", fake.url, "--location", "HQ", env=WX_ENV,
+                      fake=fake)
+    assert listing.exit_code == 4 and "the list does not end" in listing.stderr and listing.stdout == ""

@@ -11,6 +11,7 @@ from ..errors import RemoteError
 from .http import Answer, ConnectOptions, Http, check_server, expect, read_token_file
 
 Made = TypeVar("Made")
+MAX_PAGES = 10_000  # a paged list longer than this is a server that never ends it
 
 ID = re.compile(r"[A-Za-z0-9._~-]+")  # an id goes into a URL path as it is
 

@@ -17,14 +17,13 @@ from urllib.parse import quote
 
 from ...errors import BadInputError, RemoteError
 from ..http import Answer, ConnectOptions, expect
-from ..remote import ID
+from ..remote import ID, MAX_PAGES
 from ..remote import Remote as BaseRemote
 from . import rules, target
 
 USER_VARIABLES = ("KAZOO_USERNAME", "KAZOO_PASSWORD")
 ACCOUNT_VARIABLES = ("KAZOO_ACCOUNT_NAME", "KAZOO_ACCOUNT_REALM")  # which account the user belongs to (one of)
 SET_FIELDS = ("name", "temporal_rules")  # what pbxcal writes on a rule set; its other public fields are kept
-MAX_PAGES = 10_000
 NUMBERED = re.compile(r" #[1-9][0-9]*")
 
 

@@ -19,7 +19,7 @@ import httpx
 
 from ...errors import BadInputError, RemoteError
 from ..http import Answer, ConnectOptions, expect
-from ..remote import ID
+from ..remote import ID, MAX_PAGES
 from ..remote import Remote as BaseRemote
 from . import target
 
@@ -91,8 +91,11 @@ class Remote(BaseRemote):
             seen.add(url)
             link = answer.headers.get("link")
             following = httpx.Response(200, headers={"Link": link}).links.get("next", {}).get("url") if link else None
-            if following and (not following.startswith(self.server + "/") or following in seen):
+            if following and not following.startswith(self.server + "/"):
                 raise RemoteError(f"GET {url}: the next page is at {following!r}, not on {self.server}; "
+                                  "nothing was written")
+            if following in seen or len(seen) >= MAX_PAGES:
+                raise RemoteError(f"GET {url}: the list does not end (page {len(seen) + 1} at {following!r}); "
                                   "nothing was written")
             url = following or ""
         return found
