@@ -153,3 +153,27 @@ def test_a_secret_cut_short_in_a_message_is_still_masked():
     assert secrets.redact(cut) == f"startTime must be HH:MM, got '{MASK}"
     assert secrets.redact(f"a {token[:30]}... and {token}") == f"a {MASK}... and {MASK}"
     assert secrets.redact("wx-admin/ is a word") == "wx-admin/ is a word"  # fewer than 12 of its characters
+
+
+def test_server_data_unreadable_after_changes_is_the_platforms_error_with_the_backup(tmp_path):
+    """A client that cannot read what the platform holds half way through a replace (BadInputError from its
+    reader) ends with exit 4, what is held, and where the backup is: not with exit 2 as if the body were wrong."""
+    import types
+
+    from pbxcal.errors import BadInputError, RemoteError
+    from pbxcal.redact import Secrets
+    from pbxcal.upload import upload
+
+    def unreadable(*_args):
+        raise BadInputError("event 'X': unknown field(s) createdAt")
+
+    remote = types.SimpleNamespace(
+        KIND="schedule", label="fake", options=types.SimpleNamespace(dry_run=False, say=lambda _t: None,
+                                                                     secrets=Secrets()),
+        name_of=lambda o: o["name"], id_of=lambda o: o["id"], named=lambda _n: [{"id": "1", "name": "C", "v": 1}],
+        same=lambda a, b: a.get("v") == b.get("v"), is_empty=lambda _o: False, in_use=lambda _o: False,
+        order=lambda o: o["id"], location=lambda: {"platform": "fake"}, replace=unreadable)
+    with pytest.raises(RemoteError) as raised:
+        upload(remote, {"name": "C", "v": 2}, tmp_path)
+    assert "unknown field(s) createdAt" in raised.value.reason
+    assert "pbxcal upload --restore" in raised.value.reason and list(tmp_path.glob("pbxcal-backup-*.json"))

@@ -70,17 +70,20 @@ def upload(remote: Any, body: dict[str, Any], backup_folder: Path, allow_empty: 
         return Outcome("would replace", name)
     backup = save_backup(remote, current, backup_folder)
     saved = f"the previous version is saved in {backup} (pbxcal upload --restore {backup} puts it back)"
+    # After the first change, whatever goes wrong (server data a client cannot read included) is the platform's
+    # (exit 4), said with what it holds and where the backup is.
     try:
         answer = remote.replace(current, body)
-    except RemoteError as error:
+    except (RemoteError, BadInputError) as error:
         raise RemoteError(f"replacing {name!r} failed: {error.reason}; {_state(remote, name, body, current)}; "
-                          f"{saved}", unknown=error.unknown) from None
+                          f"{saved}", unknown=getattr(error, "unknown", True)) from None
     try:
         after = _same_id(remote, name, current)
-    except RemoteError as error:
+        same = bool(after) and remote.same(after[0], body)
+    except (RemoteError, BadInputError) as error:
         raise RemoteError(f"the replace of {name!r} was answered with {answer.describe()}, but reading it back "
                           f"failed ({error.reason}); {saved}", unknown=True) from None
-    if not (after and remote.same(after[0], body)):
+    if not same:
         raise RemoteError(f"the platform answered the replace of {name!r} with {answer.describe()}, but "
                           f"{_state(remote, name, body, current)}; {saved}")
     if not answer.readable and answer.status != 204:
@@ -199,14 +202,14 @@ def _state(remote: Any, name: str, body: dict[str, Any], previous: dict[str, Any
     """What the platform holds now under this name, read back, in words."""
     try:
         found = _same_id(remote, name, previous)
-    except RemoteError as error:
+        if not found:
+            return f"the platform no longer lists {remote.KIND} {remote.id_of(previous)}"
+        if remote.same(found[0], body):
+            return "read back, the platform holds the new version"
+        if remote.same(found[0], previous):
+            return "read back, the platform still holds the previous version"
+    except (RemoteError, BadInputError) as error:
         return f"reading it back failed too ({error.reason}), so the platform may hold either version"
-    if not found:
-        return f"the platform no longer lists {remote.KIND} {remote.id_of(previous)}"
-    if remote.same(found[0], body):
-        return "read back, the platform holds the new version"
-    if remote.same(found[0], previous):
-        return "read back, the platform still holds the previous version"
     return "read back, the platform holds neither the previous nor the new version"
 
 

@@ -421,6 +421,9 @@ def _occurrences(series: list[Expansion], items: dict[str, Item], first: datetim
         uid = str(one.uid)
         if uids is not None and uid not in uids:
             continue
+        skipped = items.get(uid)
+        if skipped is not None and skipped.skipped:  # failed once already: a library rule may hold its lock
+            continue
         try:
             yield from ((uid, occurrence) for occurrence in one.between(first, until))
         except LimitExceededError:
