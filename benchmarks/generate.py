@@ -1,7 +1,10 @@
 """A large, realistic Outlook-style calendar: Windows zone names with their VTIMEZONE, timed and all-day events,
 multi-day closures, and RRULE series with EXDATEs and moved occurrences. Deterministic for a given size and seed.
 
-Run: .venv/bin/python benchmarks/generate.py 20000 > big.ics
+Shapes: `outlook` (the default: 65% one-off meetings, 20% series) and `rrule` (every event one RRULE with an end,
+daily to yearly, about 13 occurrences each: a recurring-heavy export).
+
+Run: .venv/bin/python benchmarks/generate.py 20000 [outlook|rrule] > big.ics
 """
 
 from __future__ import annotations
@@ -81,11 +84,38 @@ def events(count: int, seed: int = 7) -> list[str]:
     return out
 
 
-def calendar(count: int, seed: int = 7) -> str:
+def rrule_events(count: int, seed: int = 7) -> list[str]:
+    """Every event one RRULE with COUNT or UNTIL (an export of recurring meetings and yearly closures)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for n in range(count):
+        uid = f"040000008200E00074C5B7101A82E008{n:032X}"
+        day = FIRST + timedelta(days=rng.randrange(DAYS))
+        freq, step, most = rng.choice([("YEARLY", 365, 5), ("MONTHLY", 30, 24), ("WEEKLY", 7, 26), ("DAILY", 1, 10)])
+        count_or_until = rng.randint(2, most)
+        if rng.random() < 0.2:  # whole-day
+            lines = [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}"]
+            until = f"{day + timedelta(days=step * (count_or_until - 1)):%Y%m%d}"
+        else:
+            start = datetime(day.year, day.month, day.day, rng.randint(7, 17), rng.choice([0, 15, 30, 45]))
+            end = start + timedelta(minutes=rng.choice([30, 60, 90, 120]))
+            lines = [f"DTSTART;TZID={ZONE}:{_stamp(start)}", f"DTEND;TZID={ZONE}:{_stamp(end)}"]
+            until = f"{_stamp(start + timedelta(days=step * (count_or_until - 1)))}Z"
+        ending = f"COUNT={count_or_until}" if rng.random() < 0.5 else f"UNTIL={until}"
+        lines.append(f"RRULE:FREQ={freq};{ending}")
+        out += _event(uid, f"Recurring {n}", lines)
+    return out
+
+
+SHAPES = {"outlook": events, "rrule": rrule_events}
+
+
+def calendar(count: int, seed: int = 7, shape: str = "outlook") -> str:
     head = ["BEGIN:VCALENDAR", "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", "VERSION:2.0",
             "METHOD:PUBLISH", "X-WR-CALNAME:Shared calendar export"]
-    return "\r\n".join(head) + "\r\n" + VTIMEZONE + "\r\n".join(events(count, seed)) + "\r\nEND:VCALENDAR\r\n"
+    return "\r\n".join(head) + "\r\n" + VTIMEZONE + "\r\n".join(SHAPES[shape](count, seed)) + "\r\nEND:VCALENDAR\r\n"
 
 
 if __name__ == "__main__":
-    sys.stdout.write(calendar(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
+    sys.stdout.write(calendar(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, shape=sys.argv[2] if len(sys.argv) > 2
+                              else "outlook"))
