@@ -66,6 +66,63 @@ def _changes(zone: ZoneInfo, year: int) -> tuple[datetime, ...]:
     return tuple(found)
 
 
+class ZoneTable:
+    """One IANA zone's offset changes as sorted lists, so that an instant needs one bisection instead of tzinfo
+    calls: built from `_changes` over the years asked about so far, three at a time around each new year.
+
+    `local_ends[k]` is the local time up to which the offset before change k still applies: a repeated local time
+    is its first occurrence and a skipped one takes the offset before the gap, so both read the earlier offset.
+    """
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.offsets = tzinfo_offsets(zone)
+        self.zone = zone
+        self.years = range(0)
+        self.changes: list[datetime] = []
+        self.after: list[timedelta] = []
+        self.local_ends: list[datetime] = []
+        self.before = timedelta()
+
+    def _cover(self, year: int) -> None:
+        """Make the tables hold every change from the year before `year` to the year after it."""
+        if year - 1 in self.years and year + 1 in self.years:
+            return
+        first = min(year - 1, self.years.start) if self.years else year - 1
+        last = max(year + 1, self.years.stop - 1) if self.years else year + 1
+        self.years = range(first, last + 1)
+        self.changes = [c for y in self.years for c in _changes(self.zone, y)]
+        self.before = self.offsets(datetime(first, 1, 1))
+        self.after = [self.offsets(c) for c in self.changes]
+        previous = [self.before, *self.after][: len(self.after)]
+        self.local_ends = [c + max(b, a) for c, b, a in zip(self.changes, previous, self.after, strict=True)]
+
+    def offset(self, moment: datetime) -> timedelta:
+        """The offset at a naive UTC instant."""
+        self._cover(moment.year)
+        n = bisect_right(self.changes, moment)
+        return self.after[n - 1] if n else self.before
+
+    def to_utc(self, local: datetime) -> datetime:
+        """zoneinfo_to_utc by bisection."""
+        self._cover(local.year)
+        n = bisect_right(self.local_ends, local)
+        return local - (self.after[n - 1] if n else self.before)
+
+    def quiet(self, first: datetime, until: datetime) -> timedelta | None:
+        """The offset throughout [first, until) when no change falls inside it, else None."""
+        self._cover(first.year)
+        self._cover(until.year)
+        n = bisect_left(self.changes, first)
+        if n < len(self.changes) and self.changes[n] < until:
+            return None
+        return self.after[n - 1] if n else self.before
+
+
+@cache
+def zone_table(zone: ZoneInfo) -> ZoneTable:
+    return ZoneTable(zone)
+
+
 class WallClock:
     """The wall clock of one IANA zone: real (UTC) spans onto it and back."""
 
@@ -73,6 +130,7 @@ class WallClock:
         self.name = name
         self.zone = ZoneInfo(name)
         self.offsets = tzinfo_offsets(self.zone)
+        self.table = zone_table(self.zone)
 
     def wall(self, moment: datetime) -> datetime:
         return moment.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
@@ -92,8 +150,8 @@ class WallClock:
 
     def span(self, start: datetime, end: datetime) -> tuple[Span, bool]:
         """The wall span covering the real span [start, end), and whether it is active at no other real time."""
-        if not self.changes(start - NEAR, end + NEAR):
-            offset = self.offsets(start)
+        offset = self.table.quiet(start - NEAR, end + NEAR)
+        if offset is not None:
             return Span(start + offset, end + offset), True
         images = [(a + o, b + o) for a, b, o in self._pieces(start, end)]
         covering = Span(min(a for a, _ in images), max(b for _, b in images))
@@ -116,4 +174,5 @@ def offset_at(changes: list[datetime], offsets_after: list[timedelta], before_fi
     return offset
 
 
-__all__ = ["Offsets", "WallClock", "offset_at", "to_utc", "tzinfo_offsets", "zoneinfo_to_utc"]
+__all__ = ["Offsets", "WallClock", "ZoneTable", "offset_at", "to_utc", "tzinfo_offsets", "zone_table",
+           "zoneinfo_to_utc"]

@@ -452,7 +452,7 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
         raise BadInputError(f"timed events carry a time zone ({display_tzid(str(start.tzinfo))}) but no single zone "
                             "for the PBX can be told from the file; pass --timezone", path=spec)
     real_start = reading.utc(start)
-    real_end = reading.end(component_of(occurrence), start, end)
+    real_end = reading.end(component_of(occurrence), start, end, real_start)
     if real_end <= real_start:
         return None
     return clock.span(real_start, real_end)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from ..wallclock import Offsets, to_utc, tzinfo_offsets, zoneinfo_to_utc
+from ..wallclock import Offsets, to_utc, tzinfo_offsets, zone_table
 from .tzids import definition_offsets
 
 NOMINAL_DAYS = "X-PBXCAL-NOMINAL-DAYS"  # the reader marks each DURATION with its weeks and days as written
@@ -53,11 +53,13 @@ class Reading:
         if zone is UTC:
             return moment.replace(tzinfo=None)
         if isinstance(zone, ZoneInfo):
-            return zoneinfo_to_utc(moment.replace(tzinfo=None), zone)
+            return zone_table(zone).to_utc(moment.replace(tzinfo=None))
         return to_utc(moment.replace(tzinfo=None), self.offsets(zone))
 
-    def end(self, component: icalendar.Component | None, start: datetime, end: datetime) -> datetime:
-        """The real end of an occurrence starting at aware `start`, given recurring_ical_events' `end`."""
+    def end(self, component: icalendar.Component | None, start: datetime, end: datetime,
+            real_start: datetime | None = None) -> datetime:
+        """The real end of an occurrence starting at aware `start` (`real_start` in UTC, when known), given
+        recurring_ical_events' `end`."""
         end = _comparable(end, start)
         if component is None:
             return self.utc(end)
@@ -69,7 +71,7 @@ class Reading:
             return self.utc(end)
         exact = self._exact_length(component)
         if exact is not None:
-            return self.utc(start) + exact
+            return (self.utc(start) if real_start is None else real_start) + exact
         value = component["DURATION"]
         duration = abs(value.dt)
         nominal = timedelta(days=int(value.params.get(NOMINAL_DAYS, duration.days)))

@@ -1,0 +1,60 @@
+"""The bisection tables of wallclock.ZoneTable answer exactly as zoneinfo does, instant by instant."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pbxcal.wallclock import WallClock, ZoneTable, tzinfo_offsets, zoneinfo_to_utc
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Pacific/Auckland", "Asia/Kolkata",
+         "America/Sao_Paulo", "Europe/Moscow", "Australia/Lord_Howe", "America/St_Johns", "Africa/Casablanca",
+         "Pacific/Apia", "Asia/Tehran", "UTC"]
+MOMENTS = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2070, 12, 31))
+
+
+def _near_changes(zone: str) -> list[datetime]:
+    """Local times around every change 2020-2030: inside folds and gaps, and a second either side."""
+    clock = WallClock(zone)
+    found = []
+    for change in clock.changes(datetime(2020, 1, 1), datetime(2030, 1, 1)):
+        for offset in (clock.offsets(change - timedelta(seconds=1)), clock.offsets(change)):
+            for shift in (-3601, -1, 0, 1, 1800, 3599, 3600, 3601):
+                found.append(change + offset + timedelta(seconds=shift))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(ZONES), MOMENTS)
+def test_local_to_utc_and_offsets_equal_zoneinfo(zone: str, moment: datetime) -> None:
+    table = ZoneTable(ZoneInfo(zone))
+    assert table.to_utc(moment) == zoneinfo_to_utc(moment, ZoneInfo(zone))
+    assert table.offset(moment) == tzinfo_offsets(ZoneInfo(zone))(moment)
+
+
+def test_folds_and_gaps_read_as_zoneinfo_reads_them() -> None:
+    for zone in ZONES:
+        table = ZoneTable(ZoneInfo(zone))
+        for local in _near_changes(zone):
+            assert table.to_utc(local) == zoneinfo_to_utc(local, ZoneInfo(zone)), (zone, local)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), MOMENTS, st.integers(0, 10 * 86400))
+def test_quiet_means_no_change_inside(zone: str, first: datetime, seconds: int) -> None:
+    clock = WallClock(zone)
+    until = first + timedelta(seconds=seconds)
+    quiet = ZoneTable(ZoneInfo(zone)).quiet(first, until)
+    assert (quiet is not None) == (not clock.changes(first, until))
+    if quiet is not None:
+        assert quiet == clock.offsets(first)
+
+
+def test_tables_asked_out_of_order_still_hold_every_year() -> None:
+    table = ZoneTable(ZoneInfo("Europe/Berlin"))
+    for year in (2040, 1995, 2060, 2026):
+        local = datetime(year, 3, 30, 2, 30)
+        assert table.to_utc(local) == zoneinfo_to_utc(local, ZoneInfo("Europe/Berlin"))
