@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -325,9 +325,10 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
     while heap and len(uncovered) >= 2:
         negative, rank, interval, first, n = heapq.heappop(heap)
         if interval < 0:
-            bound = min(-negative, len(uncovered))
+            bound = _kind_bound(rank, -negative, ordered, uncovered, capabilities)
             if bound < -negative:
-                heapq.heappush(heap, (-bound, rank, -1, first, n))
+                if bound >= 2:
+                    heapq.heappush(heap, (-bound, rank, -1, first, n))
                 continue
             _push_groups(heap, groups, rank, ordered, capabilities)
             continue
@@ -352,6 +353,19 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
         chosen.append(runs[n].rule())
         uncovered.difference_update(runs[n].dates)
     return chosen
+
+
+def _kind_bound(rank: int, bound: int, ordered: list[date], uncovered: set[date],
+                capabilities: Capabilities | None) -> int:
+    """The most uncovered dates one key of this kind still holds, or `bound` when that is no more. Counted only
+    once most dates are covered (before that, cutting the kind into groups costs about as much)."""
+    if len(uncovered) < bound:
+        return len(uncovered)
+    if 2 * len(uncovered) > len(ordered):
+        return bound
+    keys = Counter(_key(rank, day, capabilities)[0] for day in uncovered)
+    keys.pop(None, None)
+    return min(bound, max(keys.values(), default=0))
 
 
 def _push_groups(heap: list[tuple[int, int, int, date, int]], groups: list[tuple[Hashable, list[tuple[int, date]]]],

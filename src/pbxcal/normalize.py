@@ -88,6 +88,9 @@ def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     for span in spans:
         day = span.start.date()
         low = midnight(day)
+        if span.end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
+            shapes[(int((span.start - low).total_seconds()), int((span.end - span.start).total_seconds()))].append(day)
+            continue
         run_start: date | None = None
         while low < span.end:
             high = low + DAY
