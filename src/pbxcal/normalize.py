@@ -154,8 +154,8 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
         if why is None:
             return replace(rule, until=None), None
         return rule, f"written with its end ({rule.until}): {why}"
-    whole_window = rule.start.year == window.first.year and _reaches(rule, window.until)
-    if extend_inferred and rule.freq is Freq.YEARLY and whole_window and window.years >= MIN_YEARS_TO_EXTEND:
+    if (extend_inferred and rule.freq is Freq.YEARLY and window.years >= MIN_YEARS_TO_EXTEND
+            and rule.start.year == window.first.year and _reaches(rule, window.until)):  # held all of the window
         if all(item.later is None for item in items):
             return replace(rule, until=None), (f"--open-ended: continued past {rule.until} {UNCHECKED} (the "
                                                "source lists dates, not a rule)")
