@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
 
@@ -194,18 +195,24 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
         i = j
 
 
-def _key_groups(ordered: list[date], capabilities: Capabilities | None
-                ) -> Iterator[tuple[int, Hashable, list[tuple[int, date]]]]:
-    """Per kind and key, the (period, date) of every date with that key, in date order."""
-    groups: list[dict[Hashable, list[tuple[int, date]]]] = [defaultdict(list) for _ in KINDS]
-    fifth = bool(capabilities and capabilities.fifth_weekday)
+def _kind_groups(rank: int, ordered: list[date], capabilities: Capabilities | None
+                 ) -> dict[Hashable, list[tuple[int, date]]]:
+    """Per key of one kind, the (period, date) of every date with that key, in date order."""
+    by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
+    fifth = rank != MONTHLY_NTH_RANK or bool(capabilities and capabilities.fifth_weekday)
     for day in ordered:
-        for rank, (key, period) in enumerate(_day_keys(day)):
-            if key is not None and (fifth or rank != MONTHLY_NTH_RANK or key[1] != 5):  # type: ignore[index]
-                groups[rank][key].append((period, day))
-    for rank, by_key in enumerate(groups):
-        for key, matches in by_key.items():
-            yield rank, key, matches
+        key, period = _day_keys(day)[rank]
+        if key is not None and (fifth or key[1] != 5):  # type: ignore[index]
+            by_key[key].append((period, day))
+    return by_key
+
+
+def _most_per_key(rank: int, ordered: list[date]) -> int:
+    """The most dates one key of this kind can hold: a key falls at most once in each period."""
+    kind = KINDS[rank]
+    if len(ordered) < 2:
+        return len(ordered)
+    return min(len(ordered), kind.period(ordered[-1]) - kind.period(ordered[0]) + 1)
 
 
 def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
@@ -225,11 +232,24 @@ def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capa
     return runs
 
 
+def _may_be_one_run(rank: int, ordered: list[date], capabilities: Capabilities | None) -> bool:
+    """False when _whole_run(rank, ordered, 1) is None for certain, told from three dates instead of all of them:
+    one run has one key, and a key in every period steps the same number of periods each time."""
+    key, low = _key(rank, ordered[0], capabilities)
+    last, high = _key(rank, ordered[-1], capabilities)
+    if key is None or key != last:
+        return False
+    step = _key(rank, ordered[1], capabilities)[1] - low
+    return not KINDS[rank].every_period(key) or high - low == step * (len(ordered) - 1)
+
+
 def single_rule(ordered: list[date], capabilities: Capabilities | None = None) -> Rule | None:
     """The one rule that gives exactly these sorted dates, found without searching every run of every kind."""
     if len(ordered) < 2:
         return None
     for rank in range(len(KINDS)):
+        if not _may_be_one_run(rank, ordered, capabilities):
+            continue
         runs = _whole_run(rank, ordered, 1, capabilities)
         if runs is not None:
             return runs[0].rule()
@@ -253,13 +273,18 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
               + [Rule.once(d) for d in sorted(uncovered)])
     if capabilities is None:
         return greedy
-    stretches = _stretches(ordered, capabilities)
+    # Without a break the one stretch is all of the dates, which single_rule has just turned down.
+    stretches = _stretches(ordered, capabilities) if _breaks(ordered) else None
     if stretches is not None and _cost(stretches, capabilities) < _cost(greedy, capabilities):
         return stretches
     return greedy
 
 
 STRETCH_GAP = 3  # days: a weekend between two weekdays keeps a stretch going
+
+
+def _breaks(ordered: list[date]) -> bool:
+    return any((later - earlier).days > STRETCH_GAP for earlier, later in pairwise(ordered))
 
 
 def _stretches(ordered: list[date], capabilities: Capabilities) -> list[Rule] | None:
@@ -285,19 +310,30 @@ def _cost(rules: list[Rule], capabilities: Capabilities) -> int:
 def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: Capabilities | None) -> list[Rule]:
     """Greedy cover: take the run with the most uncovered dates (ties: kind order, interval, start) while >= 2.
 
-    A key's dates bound the size of every run inside it, so a key group waits in the heap under that bound and is
-    cut into runs only when it reaches the top: most groups never are. Groups sort before runs of equal size and
-    kind (their third field, 0, is below every interval), so the order of choices is that of an eager search.
+    Every heap entry holds a bound that sorts no later than what it stands for, and is made exact only when it
+    reaches the top, so the order of choices is that of an eager search over every run. A kind waits under the most
+    dates one of its keys can still cover (third field -1, below its groups) and is cut into key groups only when
+    it reaches the top: a long daily series never computes its yearly keys. A key group waits under its size (third
+    field 0, below every interval) and is cut into runs only when it reaches the top: most groups never are.
     """
-    groups = [group for group in _key_groups(ordered, capabilities) if len(group[2]) >= 2]
-    heap = [(-len(matches), rank, 0, matches[0][1], n) for n, (rank, _key, matches) in enumerate(groups)]
+    heap = [(-most, rank, -1, ordered[0], rank) for rank in range(len(KINDS))
+            if (most := _most_per_key(rank, ordered)) >= 2]
     heapq.heapify(heap)
+    groups: list[tuple[Hashable, list[tuple[int, date]]]] = []
     runs: list[Run] = []
     chosen: list[Rule] = []
-    while heap:
+    while heap and len(uncovered) >= 2:
         negative, rank, interval, first, n = heapq.heappop(heap)
+        if interval < 0:
+            bound = _kind_bound(rank, -negative, ordered, uncovered, capabilities)
+            if bound < -negative:
+                if bound >= 2:
+                    heapq.heappush(heap, (-bound, rank, -1, first, n))
+                continue
+            _push_groups(heap, groups, rank, ordered, capabilities)
+            continue
         if interval == 0:
-            _rank, key, matches = groups[n]
+            key, matches = groups[n]
             fresh = sum(d in uncovered for _, d in matches)
             if fresh < 2:
                 continue
@@ -317,6 +353,28 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
         chosen.append(runs[n].rule())
         uncovered.difference_update(runs[n].dates)
     return chosen
+
+
+def _kind_bound(rank: int, bound: int, ordered: list[date], uncovered: set[date],
+                capabilities: Capabilities | None) -> int:
+    """The most uncovered dates one key of this kind still holds, or `bound` when that is no more. Counted only
+    once most dates are covered (before that, cutting the kind into groups costs about as much)."""
+    if len(uncovered) < bound:
+        return len(uncovered)
+    if 2 * len(uncovered) > len(ordered):
+        return bound
+    keys = Counter(_key(rank, day, capabilities)[0] for day in uncovered)
+    keys.pop(None, None)
+    return min(bound, max(keys.values(), default=0))
+
+
+def _push_groups(heap: list[tuple[int, int, int, date, int]], groups: list[tuple[Hashable, list[tuple[int, date]]]],
+                 rank: int, ordered: list[date], capabilities: Capabilities | None) -> None:
+    """Cut one kind into its key groups of two dates or more, each waiting in the heap under its size."""
+    for key, matches in _kind_groups(rank, ordered, capabilities).items():
+        if len(matches) >= 2:
+            groups.append((key, matches))
+            heapq.heappush(heap, (-len(matches), rank, 0, matches[0][1], len(groups) - 1))
 
 
 def merge_weekly(rules: list[Rule]) -> list[Rule]:

@@ -88,6 +88,9 @@ def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     for span in spans:
         day = span.start.date()
         low = midnight(day)
+        if span.end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
+            shapes[(int((span.start - low).total_seconds()), int((span.end - span.start).total_seconds()))].append(day)
+            continue
         run_start: date | None = None
         while low < span.end:
             high = low + DAY
@@ -151,8 +154,8 @@ def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Windo
         if why is None:
             return replace(rule, until=None), None
         return rule, f"written with its end ({rule.until}): {why}"
-    whole_window = rule.start.year == window.first.year and _reaches(rule, window.until)
-    if extend_inferred and rule.freq is Freq.YEARLY and whole_window and window.years >= MIN_YEARS_TO_EXTEND:
+    if (extend_inferred and rule.freq is Freq.YEARLY and window.years >= MIN_YEARS_TO_EXTEND
+            and rule.start.year == window.first.year and _reaches(rule, window.until)):  # held all of the window
         if all(item.later is None for item in items):
             return replace(rule, until=None), (f"--open-ended: continued past {rule.until} {UNCHECKED} (the "
                                                "source lists dates, not a rule)")
