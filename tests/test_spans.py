@@ -1,5 +1,8 @@
 from datetime import datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pbxcal.spans import Span, clip, merge, subtract
 
 
@@ -20,3 +23,17 @@ def test_subtract_cuts_holes_and_edges():
         s(2, 4), s(5, 9), s(13, 19)]
     assert subtract([s(1, 3)], []) == [s(1, 3)]
     assert subtract([], [s(1, 3)]) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 23), st.integers(0, 23)), max_size=30))
+def test_merge_is_the_union_of_the_hours_covered(pairs):
+    """Against a reading hour by hour: spans in any order, with equal starts, nested, touching or empty."""
+    hours = sorted({h for a, b in pairs for h in range(a, b)})
+    runs: list[list[int]] = []
+    for hour in hours:
+        if runs and runs[-1][1] == hour:
+            runs[-1][1] = hour + 1
+        else:
+            runs.append([hour, hour + 1])
+    assert merge([s(a, b) for a, b in pairs]) == [s(a, b) for a, b in runs]
