@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from dateutil import rrule as du
 
-from .spans import DAY, Span, clip, merge
+from .spans import DAY, Span, clip, clip_sorted, merge
 
 SECONDS_PER_DAY = 86400
 WEEKDAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
@@ -218,7 +218,8 @@ class Series:
         reach = timedelta(seconds=self.offset + self.length) + DAY
         days = self.rule.occurrences((window.start - reach).date(), window.end.date() + DAY)
         offset, length = timedelta(seconds=self.offset), timedelta(seconds=self.length)
-        return clip((Span(start := midnight(d) + offset, start + length) for d in days), window)
+        combine, zero = datetime.combine, time()
+        return clip_sorted((Span(start := combine(d, zero) + offset, start + length) for d in days), window)
 
 
 @dataclass(frozen=True)
