@@ -225,12 +225,20 @@ def last_day(body: dict[str, Any] | str, target: ModuleType, window: Window,
     None when it goes on, or is never active. `active`: its spans in the window, when already known."""
     entries = (read or target.entries)(body)
     try:
-        if target.spans(entries, Window(window.until, window.until + timedelta(days=366))):
+        if _active_in(target, entries, Window(window.until, window.until + timedelta(days=366))):
             return None
     except BadInputError:  # not readable past the window (Holiday API rows end with it): say nothing
         return None
     ends = [span.end for span in (target.spans(entries, window) if active is None else active)]
     return (max(ends) - timedelta(microseconds=1)).date() if ends else None
+
+
+def _active_in(target: ModuleType, entries: list[Any], window: Window) -> bool:
+    """Whether the entries are active at all in window: entry by entry, up to the first that is, where the target's
+    spans are the union of each entry's own (SPANS_BY_ENTRY)."""
+    if getattr(target, "SPANS_BY_ENTRY", False):
+        return any(target.spans([entry], window) for entry in entries)
+    return bool(target.spans(entries, window))
 
 
 def verify(body: dict[str, Any] | list[Any] | str, sources: list[str], options: Options,

@@ -18,6 +18,7 @@ from ...spans import DAY, Span, clip, merge
 
 NAME = "telphin"
 CLOCK = Clock(resolution=1, end_of_day=SECONDS_PER_DAY - 1)
+SPANS_BY_ENTRY = True  # spans() is the union of each entry's spans alone
 HAS_ZONE = True
 FIELDS = ("start_dow", "end_dow", "start_mday", "end_mday", "start_time", "end_time", "month",
           "start_datetime", "end_datetime", "sched_start_date", "sched_active_days", "sched_skip_days")
@@ -494,6 +495,7 @@ __all__ = [
     "FIELDS",
     "HAS_ZONE",
     "NAME",
+    "SPANS_BY_ENTRY",
     "body",
     "candidates",
     "condition_spans",
