@@ -1,6 +1,9 @@
 from datetime import datetime
 
-from pbxcal.spans import Span, clip, merge, subtract
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pbxcal.spans import Span, clip, clip_sorted, merge, subtract
 
 
 def s(a: int, b: int) -> Span:
@@ -20,3 +23,31 @@ def test_subtract_cuts_holes_and_edges():
         s(2, 4), s(5, 9), s(13, 19)]
     assert subtract([s(1, 3)], []) == [s(1, 3)]
     assert subtract([], [s(1, 3)]) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 23), st.integers(0, 23)), max_size=30), st.integers(0, 23),
+       st.integers(0, 23))
+def test_merge_and_clip_are_the_union_of_the_hours_covered(pairs, low, high):
+    """Against a reading hour by hour: spans in any order, with equal starts, nested, touching or empty."""
+    assert merge([s(a, b) for a, b in pairs]) == _hour_runs(pairs, range(24))
+    assert clip([s(a, b) for a, b in pairs], s(low, high)) == _hour_runs(pairs, range(low, high))
+
+
+def _hour_runs(pairs: list[tuple[int, int]], inside: range) -> list[Span]:
+    hours = sorted({h for a, b in pairs for h in range(a, b) if h in inside})
+    runs: list[list[int]] = []
+    for hour in hours:
+        if runs and runs[-1][1] == hour:
+            runs[-1][1] = hour + 1
+        else:
+            runs.append([hour, hour + 1])
+    return [s(a, b) for a, b in runs]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 23), st.integers(0, 23)), max_size=30), st.integers(0, 23),
+       st.integers(0, 23))
+def test_clip_sorted_equals_clip_on_spans_in_order_of_start(pairs, low, high):
+    spans = sorted((s(a, b) for a, b in pairs), key=lambda span: span.start)
+    assert clip_sorted(spans, s(low, high)) == clip(spans, s(low, high))

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from dateutil import rrule as du
 
-from .spans import DAY, Span, clip, merge
+from .spans import DAY, Span, clip, clip_sorted, merge
 
 SECONDS_PER_DAY = 86400
 WEEKDAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
@@ -120,11 +120,74 @@ class Rule:
 # (A cache 32 times larger saved no time at 5k events and holds memory in proportion: kept small.)
 @lru_cache(maxsize=1024)
 def _occurrences(rule: Rule, first: date, until: date) -> tuple[date, ...]:
+    low = max(first, rule.start)
+    high = until if rule.until is None or rule.until >= until else rule.until + DAY
+    if low >= high:
+        return ()
+    if rule.freq in (Freq.DAILY, Freq.WEEKLY):
+        return _stepped(rule, low, high)
+    if rule.by in _PICKS:
+        return _monthly(rule, low, high)
+    return _expanded(rule, first, until)
+
+
+def _expanded(rule: Rule, first: date, until: date) -> tuple[date, ...]:
+    """dateutil's expansion: the reference the arithmetic paths are tested against."""
     low, high = midnight(first), midnight(until)
     found: set[date] = set()
     for one in rule._rrules():
         found.update(d.date() for d in one.between(low, high, inc=True) if d < high)
     return tuple(sorted(found))
+
+
+def _stepped(rule: Rule, low: date, high: date) -> tuple[date, ...]:
+    """Daily and weekly rules: whole steps of days from each first occurrence, low <= d < high."""
+    step = rule.interval * (7 if rule.freq is Freq.WEEKLY else 1)
+    firsts = ([rule.start + timedelta(days=(w - rule.start.weekday()) % 7) for w in rule.weekdays]
+              if rule.freq is Freq.WEEKLY else [rule.start])
+    found: list[date] = []
+    for one in firsts:
+        begin = one.toordinal() + max(0, -(-(low - one).days // step)) * step
+        found.extend(map(date.fromordinal, range(begin, high.toordinal(), step)))
+    return tuple(sorted(found)) if len(firsts) > 1 else tuple(found)
+
+
+def _monthly(rule: Rule, low: date, high: date) -> tuple[date, ...]:
+    """Monthly and yearly rules: the picked day of every interval-th month (or year) from the start's, when it
+    exists, low <= d < high."""
+    step = rule.interval * (12 if rule.freq is Freq.YEARLY else 1)
+    anchor = rule.start.year * 12 + rule.start.month - 1
+    month = anchor + max(0, -(-(low.year * 12 + low.month - 1 - anchor) // step)) * step
+    pick = _PICKS[rule.by]
+    found: list[date] = []
+    while (month // 12, month % 12 + 1) <= (high.year, high.month):
+        day = pick(rule.start, month // 12, month % 12 + 1)
+        if day is not None and low <= day < high:
+            found.append(day)
+        month += step
+    return tuple(found)
+
+
+def _same_date(start: date, year: int, month: int) -> date | None:
+    return date(year, month, start.day) if start.day <= days_in_month(year, month) else None
+
+
+def _nth_weekday(start: date, year: int, month: int) -> date | None:
+    day = 1 + (start.weekday() - date(year, month, 1).weekday()) % 7 + 7 * (nth_of_month(start) - 1)
+    return date(year, month, day) if day <= days_in_month(year, month) else None
+
+
+def _last_weekday(start: date, year: int, month: int) -> date:
+    length = days_in_month(year, month)
+    return date(year, month, length - (date(year, month, length).weekday() - start.weekday()) % 7)
+
+
+def _last_day(start: date, year: int, month: int) -> date:
+    return date(year, month, days_in_month(year, month))
+
+
+_PICKS: dict[By, Callable[[date, int, int], date | None]] = {
+    By.DATE: _same_date, By.NTH: _nth_weekday, By.LAST: _last_weekday, By.LAST_DAY: _last_day}
 
 
 @dataclass(frozen=True)
@@ -155,7 +218,8 @@ class Series:
         reach = timedelta(seconds=self.offset + self.length) + DAY
         days = self.rule.occurrences((window.start - reach).date(), window.end.date() + DAY)
         offset, length = timedelta(seconds=self.offset), timedelta(seconds=self.length)
-        return clip((Span(start := midnight(d) + offset, start + length) for d in days), window)
+        combine, zero = datetime.combine, time()
+        return clip_sorted((Span(start := combine(d, zero) + offset, start + length) for d in days), window)
 
 
 @dataclass(frozen=True)

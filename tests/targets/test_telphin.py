@@ -161,6 +161,10 @@ def conditions(draw, around: date):
         fields["sched_start_date"] = f"{first:%Y-%m-%d} 00:00:00"
         fields["sched_active_days"] = draw(st.integers(1, 400))
         fields["sched_skip_days"] = draw(st.one_of(st.integers(1, 60), st.integers(1, 200_000)))
+    if draw(st.booleans()):
+        low = draw(st.integers(0, 86398))
+        fields["start_time"], fields["end_time"] = (f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in
+                                                    (low, draw(st.integers(low + 1, 86399))))
     return cond(**fields)
 
 
@@ -171,3 +175,14 @@ def test_the_evaluator_reads_every_condition_as_the_contract_does(data, first, d
     window = Window(first, first + timedelta(days=days))
     every = [first + timedelta(days=n) for n in range(days)]
     assert starts([condition], window) == [d for d in every if _reading(condition, d)]
+    timed = condition["start_time"] is not None
+    begin = _seconds(condition["start_time"]) if timed else 0
+    end = _seconds(condition["end_time"]) + (condition["end_time"] == "23:59:59") if timed else 86400  # 23:59:59: 24:00
+    midnights = [datetime(d.year, d.month, d.day) for d in every if _reading(condition, d)]
+    assert tp.condition_spans(condition, window) == [
+        Span(m + timedelta(seconds=begin), m + timedelta(seconds=end)) for m in midnights]
+
+
+def _seconds(clock: str) -> int:
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    return hours * 3600 + minutes * 60 + seconds

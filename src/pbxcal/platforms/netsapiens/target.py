@@ -28,6 +28,7 @@ from . import holiday_api
 
 NAME = "netsapiens"
 CLOCK = Clock(resolution=60, end_of_day=23 * 3600 + 59 * 60)
+SPANS_BY_ENTRY = True  # spans() is the union of each entry's spans alone
 HAS_ZONE = False
 # What it writes exactly: `custom` counts of days, weeks and months are open (every 2 years is every 24 months); a
 # `custom` year count is always 1; ordinals 1-4 and last, no fifth weekday.
@@ -360,6 +361,7 @@ __all__ = [
     "FIELDS",
     "HAS_ZONE",
     "NAME",
+    "SPANS_BY_ENTRY",
     "TYPES",
     "body",
     "candidates",

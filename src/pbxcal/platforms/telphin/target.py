@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...describe import ORDINALS
 from ...errors import BadInputError
@@ -18,6 +18,7 @@ from ...spans import DAY, Span, clip, merge
 
 NAME = "telphin"
 CLOCK = Clock(resolution=1, end_of_day=SECONDS_PER_DAY - 1)
+SPANS_BY_ENTRY = True  # spans() is the union of each entry's spans alone
 HAS_ZONE = True
 FIELDS = ("start_dow", "end_dow", "start_mday", "end_mday", "start_time", "end_time", "month",
           "start_datetime", "end_datetime", "sched_start_date", "sched_active_days", "sched_skip_days")
@@ -353,45 +354,57 @@ def _check(condition: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-@lru_cache(maxsize=8)
-def _window_days(first: date, until: date) -> tuple[tuple[date, int, int, int], ...]:
-    """Every day of a window with its month, day of month and Telphin weekday, computed once per window."""
-    count = (until - first).days
-    return tuple((d, d.month, d.day, dow(d.weekday())) for d in (first + timedelta(days=n) for n in range(count)))
+class _Day(NamedTuple):
+    """A window day with what conditions test, and its whole-day span, made once per window."""
+
+    month: int
+    mday: int
+    dow: int
+    midnight: datetime
+    whole: Span
 
 
 @lru_cache(maxsize=8)
-def _month_days(first: date, until: date) -> dict[int, tuple[tuple[date, int, int, int], ...]]:
+def _window_days(first: date, until: date) -> tuple[_Day, ...]:
+    """Every day of a window, computed once per window."""
+    days = (first + timedelta(days=n) for n in range((until - first).days))
+    return tuple(_Day(d.month, d.day, dow(d.weekday()), m := midnight(d), Span(m, m + DAY)) for d in days)
+
+
+@lru_cache(maxsize=8)
+def _month_days(first: date, until: date) -> dict[int, tuple[_Day, ...]]:
     """The window's days by month."""
-    return {m: tuple(d for d in _window_days(first, until) if d[1] == m) for m in range(1, 13)}
+    return {m: tuple(d for d in _window_days(first, until) if d.month == m) for m in range(1, 13)}
 
 
-def _matching_days(condition: dict[str, Any], window: Window) -> list[date]:
+def _in_blocks(days: tuple[_Day, ...], first: date, active: int, skip: int, window: Window) -> tuple[_Day, ...]:
+    """The window days inside a scheduled-days block: `active` days from `first`, every active + skip days."""
+    offset, cycle = (first - window.first).days, active + skip
+    begin = offset if offset >= 0 else offset + (-offset) // cycle * cycle  # the block holding day 0 (or before)
+    blocks = range(begin, len(days), cycle)
+    if len(blocks) == 1:
+        return days[max(begin, 0):max(begin + active, 0)]
+    return tuple(d for b in blocks for d in days[max(b, 0):max(b + active, 0)])
+
+
+def _matching_days(condition: dict[str, Any], window: Window) -> tuple[_Day, ...]:
     days = _window_days(window.first, window.until)
-    cycle: tuple[date, int, int] | None = None
     if condition["sched_start_date"] is not None:
         first = _parse_stamp(condition["sched_start_date"], "sched_start_date").date()
-        cycle = (first, int(condition["sched_active_days"]), int(condition["sched_skip_days"]))
-        if first > window.first:  # nothing before the first block; a block longer than the window has no next
-            low = (first - window.first).days
-            days = days[low:low + cycle[1]] if sum(cycle[1:]) >= len(days) else days[low:]
+        days = _in_blocks(days, first, int(condition["sched_active_days"]), int(condition["sched_skip_days"]),
+                          window)
     if condition["month"] is not None:
         whole = len(days) == (window.until - window.first).days
         days = (_month_days(window.first, window.until)[condition["month"]] if whole
-                else tuple(d for d in days if d[1] == condition["month"]))
+                else tuple(d for d in days if d.month == condition["month"]))
     if condition["start_mday"] is not None:
         low, high = condition["start_mday"], condition["end_mday"]
-        days = tuple(d for d in days if low <= d[2] <= high)
+        days = tuple(d for d in days if low <= d.mday <= high)
     if condition["start_dow"] is not None:
         low, high = condition["start_dow"], condition["end_dow"]
         allowed = set(range(low, high + 1)) if low <= high else set(range(low, 8)) | set(range(1, high + 1))
-        days = tuple(d for d in days if d[3] in allowed)
-    found = [d[0] for d in days]
-    if condition["sched_start_date"] is not None:
-        first = _parse_stamp(condition["sched_start_date"], "sched_start_date").date()
-        active, skip = int(condition["sched_active_days"]), int(condition["sched_skip_days"])
-        found = [d for d in found if d >= first and (d - first).days % (active + skip) < active]
-    return found
+        days = tuple(d for d in days if d.dow in allowed)
+    return days
 
 
 def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
@@ -401,12 +414,10 @@ def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
         span = _datetime_span(full)
         return [span] if span.end > window.span.start and span.start < window.span.end else []
     if full["start_time"] is None:
-        start, end = 0, SECONDS_PER_DAY
-    else:
-        start = _parse_clock(full["start_time"], "start_time", end=False)
-        end = _parse_clock(full["end_time"], "end_time")
-    begin, length = timedelta(seconds=start), timedelta(seconds=end - start)
-    return [Span(midnight(day) + begin, midnight(day) + begin + length) for day in _matching_days(full, window)]
+        return [d.whole for d in _matching_days(full, window)]
+    start = _parse_clock(full["start_time"], "start_time", end=False)
+    begin, end = timedelta(seconds=start), timedelta(seconds=_parse_clock(full["end_time"], "end_time"))
+    return [Span(d.midnight + begin, d.midnight + end) for d in _matching_days(full, window)]
 
 
 def spans(conditions: list[dict[str, Any]], window: Window) -> list[Span]:
@@ -484,6 +495,7 @@ __all__ = [
     "FIELDS",
     "HAS_ZONE",
     "NAME",
+    "SPANS_BY_ENTRY",
     "body",
     "candidates",
     "condition_spans",

@@ -1,0 +1,44 @@
+"""Speed-ups of writing and verifying that must not show: collection paused and restored, last_day's early stop."""
+
+import gc
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import SAMPLES
+from pbxcal import pipeline
+from pbxcal.model import Window
+from pbxcal.pipeline import Options, _collection_paused, convert
+from pbxcal.platforms import get_target
+from pbxcal.spans import merge
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collection_comes_back_as_it_was_even_after_an_error(enabled):
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with _collection_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError), _collection_paused():
+            raise ValueError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("name", ["telphin", "netsapiens"])
+@pytest.mark.parametrize("sample", ["company-closures.ics", "google-export.ics", "outlook-closures.ics"])
+def test_a_target_read_entry_by_entry_is_active_as_its_whole_body(name, sample):
+    """SPANS_BY_ENTRY (last_day stops at the first entry active after the window) holds: the body's spans are the
+    union of each entry's, in the window and in the year after it."""
+    target = get_target(name)
+    assert target.SPANS_BY_ENTRY
+    window = Window(date(2026, 1, 1), date(2028, 1, 1))
+    result = convert([str(SAMPLES / sample)], name, Options(window, zone="Europe/Berlin"))
+    entries = target.entries(result.body)
+    for stretch in (window, Window(window.until, window.until + timedelta(days=366)), Window(date(2026, 5, 1),
+                                                                                         date(2026, 5, 9))):
+        assert target.spans(entries, stretch) == merge(s for e in entries for s in target.spans([e], stretch))
+        assert pipeline._active_in(target, entries, stretch) is bool(target.spans(entries, stretch))
