@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from itertools import takewhile
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -37,10 +38,15 @@ _start = itemgetter(0)
 
 def merge(spans: Iterable[Span]) -> list[Span]:
     """The union of spans as a sorted list of disjoint, non-touching spans; empty spans vanish."""
+    # By start alone: one datetime comparison instead of a tuple's two; ties in any order give the same union.
+    return _union(sorted(spans, key=_start))
+
+
+def _union(ordered: Iterable[Span]) -> list[Span]:
+    """merge for spans already in order of start."""
     merged: list[Span] = []
     last_end: datetime | None = None
-    # By start alone: one datetime comparison instead of a tuple's two; ties in any order give the same union.
-    for span in sorted(spans, key=_start):
+    for span in ordered:
         start, end = span
         if end <= start:
             continue
@@ -62,25 +68,8 @@ def clip(spans: Iterable[Span], window: Span) -> list[Span]:
 def clip_sorted(spans: Iterable[Span], window: Span) -> list[Span]:
     """clip for spans already in order of start: the same list in one pass, without sorting."""
     low, high = window
-    merged: list[Span] = []
-    last_end: datetime | None = None
-    for span in spans:
-        start, end = span
-        if start >= high:
-            break
-        if start < low or end > high:
-            span = Span(max(start, low), min(end, high))
-            start, end = span
-        if end <= start:
-            continue
-        if last_end is not None and start <= last_end:
-            if end > last_end:
-                merged[-1] = Span(merged[-1].start, end)
-                last_end = end
-        else:
-            merged.append(span)
-            last_end = end
-    return merged
+    return _union(s if low <= s.start and s.end <= high else Span(max(s.start, low), min(s.end, high))
+                  for s in takewhile(lambda s: s.start < high, spans))
 
 
 def day_parts(span: Span) -> list[Span]:
