@@ -58,3 +58,16 @@ def test_tables_asked_out_of_order_still_hold_every_year() -> None:
     for year in (2040, 1995, 2060, 2026):
         local = datetime(year, 3, 30, 2, 30)
         assert table.to_utc(local) == zoneinfo_to_utc(local, ZoneInfo("Europe/Berlin"))
+
+
+def test_years_outside_the_tables_are_read_by_zoneinfo_and_leave_the_tables_intact() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    table = ZoneTable(berlin)
+    assert table.to_utc(datetime(2026, 7, 1, 12)) == datetime(2026, 7, 1, 10)
+    for far in (datetime(1, 1, 2, 9), datetime(9998, 6, 2, 10), datetime(1799, 7, 1), datetime(2400, 7, 1)):
+        assert table.to_utc(far) == zoneinfo_to_utc(far, berlin)
+        assert table.offset(far) == tzinfo_offsets(berlin)(far)
+    assert table.quiet(datetime(9998, 6, 1), datetime(9998, 6, 2)) is None
+    assert table.to_utc(datetime(2030, 7, 1, 12)) == datetime(2030, 7, 1, 10)
+    span, exact = WallClock("Europe/Berlin").span(datetime(9998, 6, 1, 8), datetime(9998, 6, 1, 9))
+    assert (span.start, span.end, exact) == (datetime(9998, 6, 1, 10), datetime(9998, 6, 1, 11), True)

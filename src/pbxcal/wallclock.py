@@ -66,6 +66,10 @@ def _changes(zone: ZoneInfo, year: int) -> tuple[datetime, ...]:
     return tuple(found)
 
 
+# Years the tables are built for; instants outside them (year 1, year 9998) go through tzinfo one by one.
+TABLE_YEARS = range(1800, 2400)
+
+
 class ZoneTable:
     """One IANA zone's offset changes as sorted lists, so that an instant needs one bisection instead of tzinfo
     calls: built from `_changes` over the years asked about so far, three at a time around each new year.
@@ -83,35 +87,45 @@ class ZoneTable:
         self.local_ends: list[datetime] = []
         self.before = timedelta()
 
-    def _cover(self, year: int) -> None:
-        """Make the tables hold every change from the year before `year` to the year after it."""
+    def _cover(self, year: int) -> bool:
+        """Make the tables hold every change from the year before `year` to the year after it; False for a year
+        outside TABLE_YEARS, which the caller answers through tzinfo itself."""
         if year - 1 in self.years and year + 1 in self.years:
-            return
+            return True
+        if year - 1 not in TABLE_YEARS or year + 1 not in TABLE_YEARS:
+            return False
         first = min(year - 1, self.years.start) if self.years else year - 1
         last = max(year + 1, self.years.stop - 1) if self.years else year + 1
-        self.years = range(first, last + 1)
-        self.changes = [c for y in self.years for c in _changes(self.zone, y)]
-        self.before = self.offsets(datetime(first, 1, 1))
-        self.after = [self.offsets(c) for c in self.changes]
-        previous = [self.before, *self.after][: len(self.after)]
-        self.local_ends = [c + max(b, a) for c, b, a in zip(self.changes, previous, self.after, strict=True)]
+        years = range(first, last + 1)
+        changes = [c for y in years for c in _changes(self.zone, y)]
+        before = self.offsets(datetime(first, 1, 1))
+        after = [self.offsets(c) for c in changes]
+        previous = [before, *after][: len(after)]
+        # Every list first, the years last: a table is never left claiming years it does not hold.
+        self.changes, self.before, self.after = changes, before, after
+        self.local_ends = [c + max(b, a) for c, b, a in zip(changes, previous, after, strict=True)]
+        self.years = years
+        return True
 
     def offset(self, moment: datetime) -> timedelta:
         """The offset at a naive UTC instant."""
-        self._cover(moment.year)
+        if not self._cover(moment.year):
+            return self.offsets(moment)
         n = bisect_right(self.changes, moment)
         return self.after[n - 1] if n else self.before
 
     def to_utc(self, local: datetime) -> datetime:
         """zoneinfo_to_utc by bisection."""
-        self._cover(local.year)
+        if not self._cover(local.year):
+            return zoneinfo_to_utc(local, self.zone)
         n = bisect_right(self.local_ends, local)
         return local - (self.after[n - 1] if n else self.before)
 
     def quiet(self, first: datetime, until: datetime) -> timedelta | None:
-        """The offset throughout [first, until) when no change falls inside it, else None."""
-        self._cover(first.year)
-        self._cover(until.year)
+        """The offset throughout [first, until) when no change falls inside it, else None (also when the
+        tables do not reach that far: the caller then looks at the changes themselves)."""
+        if not (self._cover(first.year) and self._cover(until.year)):
+            return None
         n = bisect_left(self.changes, first)
         if n < len(self.changes) and self.changes[n] < until:
             return None
