@@ -44,6 +44,13 @@ def _event(uid: str, summary: str, lines: list[str]) -> list[str]:
             *lines, "X-MICROSOFT-CDO-BUSYSTATUS:OOF", "END:VEVENT"]
 
 
+def _meeting(rng: random.Random, day: date, minutes: list[int]) -> tuple[datetime, datetime, list[str]]:
+    """A meeting on day between 07:00 and 17:45 lasting one of `minutes`: its start, end and lines."""
+    start = datetime(day.year, day.month, day.day, rng.randint(7, 17), rng.choice([0, 15, 30, 45]))
+    end = start + timedelta(minutes=rng.choice(minutes))
+    return start, end, [f"DTSTART;TZID={ZONE}:{_stamp(start)}", f"DTEND;TZID={ZONE}:{_stamp(end)}"]
+
+
 def events(count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
     out: list[str] = []
@@ -57,9 +64,7 @@ def events(count: int, seed: int = 7) -> list[str]:
                                                 f"DTEND;VALUE=DATE:{day + timedelta(days=length):%Y%m%d}",
                                                 "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE"])
             continue
-        start = datetime(day.year, day.month, day.day, rng.randint(7, 17), rng.choice([0, 15, 30, 45]))
-        end = start + timedelta(minutes=rng.choice([30, 60, 90, 120, 180]))
-        lines = [f"DTSTART;TZID={ZONE}:{_stamp(start)}", f"DTEND;TZID={ZONE}:{_stamp(end)}"]
+        start, end, lines = _meeting(rng, day, [30, 60, 90, 120, 180])
         if roll < 0.80:  # a one-off meeting
             out += _event(uid, f"Meeting {n}", lines)
             continue
@@ -97,9 +102,7 @@ def rrule_events(count: int, seed: int = 7) -> list[str]:
             lines = [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}"]
             until = f"{day + timedelta(days=step * (count_or_until - 1)):%Y%m%d}"
         else:
-            start = datetime(day.year, day.month, day.day, rng.randint(7, 17), rng.choice([0, 15, 30, 45]))
-            end = start + timedelta(minutes=rng.choice([30, 60, 90, 120]))
-            lines = [f"DTSTART;TZID={ZONE}:{_stamp(start)}", f"DTEND;TZID={ZONE}:{_stamp(end)}"]
+            start, _, lines = _meeting(rng, day, [30, 60, 90, 120])
             until = f"{_stamp(start + timedelta(days=step * (count_or_until - 1)))}Z"
         ending = f"COUNT={count_or_until}" if rng.random() < 0.5 else f"UNTIL={until}"
         lines.append(f"RRULE:FREQ={freq};{ending}")

@@ -199,10 +199,9 @@ def _kind_groups(rank: int, ordered: list[date], capabilities: Capabilities | No
                  ) -> dict[Hashable, list[tuple[int, date]]]:
     """Per key of one kind, the (period, date) of every date with that key, in date order."""
     by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
-    fifth = rank != MONTHLY_NTH_RANK or bool(capabilities and capabilities.fifth_weekday)
     for day in ordered:
-        key, period = _day_keys(day)[rank]
-        if key is not None and (fifth or key[1] != 5):  # type: ignore[index]
+        key, period = _key(rank, day, capabilities)
+        if key is not None:
             by_key[key].append((period, day))
     return by_key
 

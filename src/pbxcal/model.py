@@ -75,13 +75,19 @@ class Rule:
     def nth(self) -> int:
         return nth_of_month(self.start)
 
+    def first_days(self) -> list[date]:
+        """A daily rule's start; a weekly rule's first day on each of its weekdays, in weekday order."""
+        if self.freq is not Freq.WEEKLY:
+            return [self.start]
+        return sorted(self.start + timedelta(days=(w - self.start.weekday()) % 7) for w in self.weekdays)
+
     def _rrules(self) -> list[du.rrule]:
         start = midnight(self.start)
         until = midnight(self.until) if self.until else None
         weekday = WEEKDAYS[self.start.weekday()]
         if self.freq is Freq.WEEKLY:
-            firsts = sorted(start + timedelta(days=(w - self.start.weekday()) % 7) for w in self.weekdays)
-            return [du.rrule(du.WEEKLY, dtstart=f, interval=self.interval, until=until) for f in firsts]
+            return [du.rrule(du.WEEKLY, dtstart=midnight(f), interval=self.interval, until=until)
+                    for f in self.first_days()]
         if self.freq is Freq.DAILY:
             return [du.rrule(du.DAILY, dtstart=start, interval=self.interval, until=until)]
         picks = {
@@ -107,10 +113,8 @@ class Rule:
             return None
         if self.freq in (Freq.DAILY, Freq.WEEKLY):  # whole steps of days: no need to walk from the start
             step = self.interval * (7 if self.freq is Freq.WEEKLY else 1)
-            firsts = ([self.start + timedelta(days=(w - self.start.weekday()) % 7) for w in self.weekdays]
-                      if self.freq is Freq.WEEKLY else [self.start])
             return min((first if first > day else first + timedelta(days=((day - first).days // step + 1) * step)
-                        for first in firsts), default=None)
+                        for first in self.first_days()), default=None)
         after = [r.after(midnight(day)) for r in replace(self, until=None)._rrules()]
         found = [d.date() for d in after if d is not None]
         return min(found) if found else None
@@ -143,8 +147,7 @@ def _expanded(rule: Rule, first: date, until: date) -> tuple[date, ...]:
 def _stepped(rule: Rule, low: date, high: date) -> tuple[date, ...]:
     """Daily and weekly rules: whole steps of days from each first occurrence, low <= d < high."""
     step = rule.interval * (7 if rule.freq is Freq.WEEKLY else 1)
-    firsts = ([rule.start + timedelta(days=(w - rule.start.weekday()) % 7) for w in rule.weekdays]
-              if rule.freq is Freq.WEEKLY else [rule.start])
+    firsts = rule.first_days()
     found: list[date] = []
     for one in firsts:
         begin = one.toordinal() + max(0, -(-(low - one).days // step)) * step
