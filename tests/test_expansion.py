@@ -11,10 +11,12 @@ from datetime import date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
@@ -22,7 +24,7 @@ from packaging.version import Version
 from test_corpus import FILES, case_id, window_for
 
 from pbxcal.readers import ics
-from pbxcal.readers.series import Expansion
+from pbxcal.readers.series import _rule_of, series_of
 
 
 def _key(uid: Any, start: Any, end: Any) -> tuple[str, str, str]:
@@ -49,8 +51,7 @@ def cheaper(calendar: icalendar.Calendar, first: datetime, until: datetime,
     """The same through Expansion.between, series by series (fresh series: nothing shared with the other path)."""
     try:
         found = []
-        for one in recurring_ical_events.of(calendar).series:
-            expansion = Expansion(one)
+        for expansion in series_of(calendar):
             if used is not None:
                 used.append(expansion.direct)
             for occurrence in expansion.between(first, until):
@@ -154,17 +155,30 @@ def rules(draw: st.DrawFn, start: datetime, form: str) -> str:
             parts.append(f"WKST={draw(st.sampled_from(['MO', 'SU', 'WE']))}")
     if freq == "MONTHLY" and draw(st.booleans()):
         parts.append(f"BYMONTHDAY={draw(st.sampled_from(['1', '15', '-1', '31', '29,30']))}")
+    if freq in ("MONTHLY", "YEARLY") and draw(st.booleans()):
+        parts.append(draw(st.sampled_from(["BYDAY=-1FR", "BYDAY=2MO", "BYDAY=+1TU,-2SU", "BYDAY=0MO", "BYDAY=+MO",
+                                           "BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "BYDAY=SA,SU;BYSETPOS=1,2"])))
+    if freq == "YEARLY" and draw(st.booleans()):
+        parts.append(draw(st.sampled_from(["BYMONTH=3,10", "BYMONTH=2;BYMONTHDAY=29", "BYYEARDAY=1,-1",
+                                           "BYWEEKNO=20;BYDAY=MO", "BYMONTH=13"])))
+    if freq == "DAILY" and draw(st.booleans()):
+        parts.append(draw(st.sampled_from(["BYMONTH=1,7", "BYDAY=MO,FR", "BYHOUR=9,17", "X-NAME=1", "BYEASTER=0"])))
     if freq == "HOURLY":
         parts.append(f"COUNT={draw(st.integers(1, 40))}")
     else:
-        end = draw(st.sampled_from(["count", "until", "none"]))
+        end = draw(st.sampled_from(["count", "until", "none", "odd count"]))
         if end == "count":
             parts.append(f"COUNT={draw(st.integers(1, 30))}")
+        elif end == "odd count":
+            parts.append(f"COUNT={draw(st.sampled_from(['0', '-2', '2,3']))}")
         elif end == "until":
             until = start + timedelta(days=draw(st.integers(-3, 400)), hours=draw(st.integers(0, 23)))
             until_form = draw(st.sampled_from(["date", "utc", "floating"] if form != "date" else ["date", "utc"]))
             parts.append(f"UNTIL={_value(until, until_form).split(':', 1)[1]}")
-    return "RRULE:" + ";".join(parts)
+    text = ";".join(draw(st.permutations(parts)))
+    # Spellings the library reads by the rule's text: lower case, a trailing semicolon, a part twice.
+    text = draw(st.sampled_from([text, text, text, text.lower(), text + ";", f"{text};INTERVAL=2"]))
+    return "RRULE:" + text
 
 
 @st.composite
@@ -214,3 +228,53 @@ def test_the_cheaper_path_gives_the_public_api_s_occurrences_on_generated_series
     low = datetime(2026, 1, 1) + timedelta(days=first)
     high = low + timedelta(days=length)
     assert cheaper(calendar, low, high) == public(calendar, low, high)
+
+
+# A lone RRULE is built from its values (series._rule_of) rather than from its text: the same rule dateutil's
+# rrulestr builds from the text the library would give it, or None (the library's own path).
+PARTS = {
+    "INTERVAL": ["1", "2", "3"],
+    "COUNT": ["1", "5", "40"],
+    "WKST": ["MO", "SU", "WE", "SA"],
+    "BYDAY": ["MO", "SU,WE", "-1FR", "2MO,-2SU", "+1TU", "MO,TU,WE,TH,FR"],
+    "BYMONTH": ["2", "3,10", "12"],
+    "BYMONTHDAY": ["1", "-1", "29,30,31", "15"],
+    "BYSETPOS": ["1", "-1", "2,-2"],
+    "BYYEARDAY": ["1", "-1", "100"],
+    "BYWEEKNO": ["1", "20", "-1"],
+    "BYHOUR": ["9", "9,17"],
+    "BYMINUTE": ["0,30"],
+}
+
+
+@st.composite
+def rule_texts(draw: st.DrawFn) -> str:
+    parts = {"FREQ": draw(st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]))}
+    for name in draw(st.lists(st.sampled_from(sorted(PARTS)), max_size=4, unique=True)):
+        parts[name] = draw(st.sampled_from(PARTS[name]))
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=rule_texts(), zone=st.sampled_from([None, "Europe/Berlin", "America/New_York", "UTC"]),
+       day=st.integers(0, 3000), minutes=st.integers(0, 95), until=st.one_of(st.none(), st.integers(0, 2000)))
+def test_a_rule_built_from_its_values_is_the_rule_rrulestr_reads_from_its_text(text, zone, day, minutes, until):
+    start = datetime(2020, 1, 1, tzinfo=ZoneInfo(zone) if zone else None) + timedelta(days=day, minutes=15 * minutes)
+    if until is not None:
+        end = start.astimezone(ZoneInfo("UTC")) if zone else start
+        text += f";UNTIL={end + timedelta(days=until):%Y%m%dT%H%M%S}{'Z' if zone else ''}"
+    recur = icalendar.vRecur.from_ical(text)
+    built = _rule_of(recur, start)
+    assert built is not None  # every part above is read from its value
+    reference = rrulestr(recur.to_ical().decode(), dtstart=start)
+    assert list(built.xafter(start - timedelta(days=1), count=60, inc=True)) == \
+        list(reference.xafter(start - timedelta(days=1), count=60, inc=True))
+    expected_until = icalendar.vDDDTypes.from_ical(text.split("UNTIL=")[1]) if until is not None else None
+    assert built.until == expected_until
+
+
+@pytest.mark.parametrize("text", ["FREQ=HOURLY;COUNT=3", "FREQ=DAILY;COUNT=-2", "FREQ=DAILY;COUNT=0",
+                                  "FREQ=DAILY;BYDAY=0MO", "FREQ=DAILY;X-NAME=1", "FREQ=DAILY;BYEASTER=0",
+                                  "FREQ=DAILY;INTERVAL=1,2", "FREQ=DAILY;UNTIL=20300101T000000"])
+def test_parts_read_otherwise_leave_the_rule_to_the_library_s_text(text):
+    assert _rule_of(icalendar.vRecur.from_ical(text), datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))) is None

@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
-import recurring_ical_events
 import x_wr_timezone
 
 from ..errors import BadInputError, LimitExceededError
@@ -28,7 +27,7 @@ from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
 from .rfc5545 import NOMINAL_DAYS, Reading, component_of
-from .series import Expansion, expansions
+from .series import Expansion, series_of
 from .tzids import (
     SAME_OFFSETS_YEARS,
     display_tzid,
@@ -396,7 +395,7 @@ def _plain_between(plain: list[PlainOccurrence], first: datetime,
 def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Expansion]:
     """The calendar's series; when the whole cannot be built, each UID alone, skipping those that fail."""
     try:
-        return expansions(recurring_ical_events.of(calendar).series)
+        return series_of(calendar)
     except Exception:  # recurring_ical_events raises many kinds; find which events cause it
         pass
     found: list[Expansion] = []
@@ -407,7 +406,7 @@ def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Expans
         for key, value in calendar.items():
             part[key] = value
         try:
-            found.extend(expansions(recurring_ical_events.of(part).series))
+            found.extend(series_of(part))
         except Exception as error:  # this event alone fails: skip it, keep the rest
             if not item.skipped:
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"

@@ -19,11 +19,18 @@ corpus and on generated series.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from dateutil.rrule import rrule, rruleset
+import icalendar
+import recurring_ical_events
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, weekdays
+from recurring_ical_events.adapters.event import EventAdapter
+from recurring_ical_events.selection.name import ComponentsWithName
+from recurring_ical_events.series import Series
 from recurring_ical_events.util import (
     compare_greater,
     convert_to_date,
@@ -53,6 +60,122 @@ class _Until:
         if zone is not self.zone or self.bound is None:  # make_comparable takes the start's zone, the first it meets
             self.zone, self.bound = zone, convert_to_datetime(self.until, zone)
         return start > self.bound
+
+
+FREQUENCIES = {"YEARLY": YEARLY, "MONTHLY": MONTHLY, "WEEKLY": WEEKLY, "DAILY": DAILY}
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY = re.compile(r"([+-]?[1-9][0-9]?)?(MO|TU|WE|TH|FR|SA|SU)")
+INTEGER = re.compile(r"[+-]?[0-9]+")
+# RRULE parts read as lists of integers, and dateutil's names for them.
+INTEGER_PARTS = {"BYMONTH": "bymonth", "BYMONTHDAY": "bymonthday", "BYSETPOS": "bysetpos", "BYYEARDAY": "byyearday",
+                 "BYWEEKNO": "byweekno", "BYHOUR": "byhour", "BYMINUTE": "byminute", "BYSECOND": "bysecond"}
+
+
+def _integers(values: list[Any]) -> list[int] | None:
+    texts = [str(value) for value in values]
+    if not texts or not all(INTEGER.fullmatch(text) for text in texts):
+        return None
+    return [int(text) for text in texts]
+
+
+def _single(values: list[Any]) -> int | None:
+    found = _integers(values)
+    return found[0] if found is not None and len(found) == 1 and found[0] >= 1 else None
+
+
+def _weekdays(values: list[Any]) -> list[Any] | None:
+    found = []
+    for value in values:
+        match = WEEKDAY.fullmatch(str(value))
+        if match is None:
+            return None
+        found.append(weekdays[WEEKDAY_CODES.index(match[2])](int(match[1]) if match[1] else None))
+    return found or None
+
+
+def _until(values: list[Any], start: datetime) -> date | datetime | None:
+    """An UNTIL the rule can take as it is: a date or floating time for a floating start, UTC for a zoned one."""
+    if len(values) != 1:
+        return None
+    until = values[0]
+    zoned = isinstance(until, datetime) and until.tzinfo is not None
+    if zoned and getattr(until.tzinfo, "key", None) != "UTC":
+        return None
+    return until if zoned == (start.tzinfo is not None) else None
+
+
+def _arguments(recur: icalendar.vRecur, start: datetime) -> dict[str, Any] | None:
+    """dateutil's arguments for the rule, as rrulestr reads its text; None for any part read otherwise."""
+    arguments: dict[str, Any] = {}
+    for key, values in recur.items():
+        found: Any
+        if key == "FREQ":
+            found = FREQUENCIES.get(str(values[0])) if len(values) == 1 else None
+        elif key in ("INTERVAL", "COUNT"):
+            found = _single(values)
+        elif key == "UNTIL":
+            found = _until(values, start)
+        elif key == "WKST":
+            found = WEEKDAY_CODES.index(str(values[0])) if len(values) == 1 and values[0] in WEEKDAY_CODES else None
+        elif key == "BYDAY":
+            key, found = "BYWEEKDAY", _weekdays(values)
+        elif key in INTEGER_PARTS:
+            found = _integers(values)
+        else:
+            return None
+        if found is None:
+            return None
+        arguments[INTEGER_PARTS.get(key, key.lower())] = found
+    return arguments if "freq" in arguments else None
+
+
+def _rule_of(recur: icalendar.vRecur, start: datetime) -> rrule | None:
+    """The rule recurring_ical_events builds from the RRULE's text (`RecurrenceRules.rrulestr`: dateutil's
+    rrulestr with the series' start), built from its values: the text is the costly part. None: build it from the
+    text, as the library does (its other readings of UNTIL, a negative COUNT, pytz starts, parts not read here)."""
+    if is_pytz(start.tzinfo):
+        return None
+    arguments = _arguments(recur, start)
+    if arguments is None:
+        return None
+    try:
+        rule = rrule(dtstart=start, cache=False, **arguments)
+    except Exception:  # the library's own reading decides what a rule dateutil refuses means
+        return None
+    rule.until = arguments.get("until")  # type: ignore[attr-defined]
+    return rule
+
+
+class _Rules(Series.RecurrenceRules):  # type: ignore[misc, name-defined]
+    def create_rule_with_start(self, rule_string: Any) -> rrule:
+        if isinstance(rule_string, icalendar.vRecur):
+            rule = _rule_of(rule_string, self.start)
+            if rule is not None:
+                return rule
+            rule_string = rule_string.to_ical().decode()
+        return super().create_rule_with_start(rule_string)
+
+
+class _Series(Series):  # type: ignore[misc]
+    RecurrenceRules = _Rules
+
+
+class _Event(EventAdapter):  # type: ignore[misc]
+    @property
+    def rrules(self) -> Any:
+        """A lone RRULE as its value, which _Rules reads without its text; several as the library's set of texts."""
+        rules = self._component.get("RRULE", None)
+        if isinstance(rules, icalendar.vRecur) and rules:
+            return [rules]
+        return super().rrules
+
+
+EVENTS = ComponentsWithName("VEVENT", adapter=_Event, series=_Series)
+
+
+def series_of(calendar: icalendar.Calendar) -> list[Expansion]:
+    """The calendar's VEVENT series as recurring_ical_events.of(calendar).series, each ready to expand."""
+    return expansions(recurring_ical_events.of(calendar, components=[EVENTS]).series)
 
 
 class Expansion:
@@ -109,7 +232,7 @@ class Expansion:
         return found
 
 
-def _rules(series: Any) -> list[tuple[rrule | rruleset, _Until]] | None:
+def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
     """The series' rule set without dateutil's cache, each with its UNTIL test; None when `between` must expand it."""
     try:
         recurrence = series.recurrence
@@ -117,12 +240,12 @@ def _rules(series: Any) -> list[tuple[rrule | rruleset, _Until]] | None:
             return None
         if recurrence.replace_ends or is_pytz(recurrence.tzinfo):
             return None
-        rules: list[tuple[rrule | rruleset, _Until]] = []
+        rules: list[tuple[rrule | _Dates, _Until]] = []
         for rule in recurrence.rrules:
             if type(rule) is rrule:
-                rules.append((rule.replace(cache=False), _Until(rule.until)))
+                rules.append((rule if rule._cache is None else rule.replace(cache=False), _Until(rule.until)))
             elif type(rule) is rruleset:  # DTSTART and the RDATEs
-                rules.append((_uncached(rule), _Until(rule.until)))
+                rules.append((_Dates(rule), _Until(rule.until)))
             else:
                 return None
         # Read once here, so that a version without them falls back now rather than on every window.
@@ -133,18 +256,24 @@ def _rules(series: Any) -> list[tuple[rrule | rruleset, _Until]] | None:
         return None
 
 
-def _uncached(rules: rruleset) -> rruleset:
-    """A copy of the library's set of DTSTART and RDATEs without dateutil's cache.
+class _Dates:
+    """The library's rruleset of DTSTART and the RDATEs read as dateutil reads a set of dates (sorted, a date equal
+    to the one before it skipped, `between` inclusive at both ends), by bisection instead of its heap."""
 
-    Never iterate the library's own cached rules here: dateutil keeps a cached rule's lock when an iteration
-    raises, and the library's `between` (the fallback) would then wait for it forever.
-    """
-    if rules._rrule or rules._exrule or rules._exdate:  # the library puts only dates in it
-        raise ValueError("not a set of dates")
-    fresh = rruleset(cache=False)
-    for moment in rules._rdate:
-        fresh.rdate(moment)
-    return fresh
+    until = None
+
+    def __init__(self, rules: rruleset) -> None:
+        if rules._rrule or rules._exrule or rules._exdate:  # the library puts only dates in it
+            raise ValueError("not a set of dates")
+        self.moments: list[datetime] = []
+        for moment in sorted(rules._rdate):
+            if not self.moments or self.moments[-1] != moment:
+                self.moments.append(moment)
+
+    def between(self, low: datetime, high: datetime, inc: bool = True) -> list[datetime]:
+        if not inc:
+            raise ValueError("only inclusive bounds")
+        return self.moments[bisect_left(self.moments, low):bisect_right(self.moments, high)]
 
 
 def _span_test(span_start: Time, span_stop: Time) -> Callable[[Any], bool]:
@@ -171,4 +300,4 @@ def expansions(series: Iterable[Any]) -> list[Expansion]:
     return [Expansion(one) for one in series]
 
 
-__all__ = ["Expansion", "expansions"]
+__all__ = ["Expansion", "expansions", "series_of"]
