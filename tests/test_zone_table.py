@@ -71,3 +71,18 @@ def test_years_outside_the_tables_are_read_by_zoneinfo_and_leave_the_tables_inta
     assert table.to_utc(datetime(2030, 7, 1, 12)) == datetime(2030, 7, 1, 10)
     span, exact = WallClock("Europe/Berlin").span(datetime(9998, 6, 1, 8), datetime(9998, 6, 1, 9))
     assert (span.start, span.end, exact) == (datetime(9998, 6, 1, 10), datetime(9998, 6, 1, 11), True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(years=st.lists(st.integers(1795, 2405), min_size=1, max_size=6))
+def test_the_bounds_checked_before_cover_say_what_cover_says(years: list[int]) -> None:
+    """`low <= moment < high` is the quick form of "the tables hold the moment's year and the years either side",
+    checked at every year's first instant, the instant before it and its middle, around the tables."""
+    table = ZoneTable(ZoneInfo("Europe/Berlin"))
+    for year in years:
+        table._cover(year)
+        around = range(min(years) - 3, max(years) + 4)
+        for moment in (m for y in around for m in (datetime(y, 1, 1), datetime(y, 1, 1) - timedelta(microseconds=1),
+                                                   datetime(y, 7, 1))):
+            held = moment.year - 1 in table.years and moment.year + 1 in table.years
+            assert (table.low <= moment < table.high) == held

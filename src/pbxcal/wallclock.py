@@ -86,6 +86,8 @@ class ZoneTable:
         self.after: list[timedelta] = []
         self.local_ends: list[datetime] = []
         self.before = timedelta()
+        # The instants whose year, and the years either side, the tables hold: low <= moment < high.
+        self.low, self.high = datetime.max, datetime.min
 
     def _cover(self, year: int) -> bool:
         """Make the tables hold every change from the year before `year` to the year after it; False for a year
@@ -105,18 +107,19 @@ class ZoneTable:
         self.changes, self.before, self.after = changes, before, after
         self.local_ends = [c + max(b, a) for c, b, a in zip(changes, previous, after, strict=True)]
         self.years = years
+        self.low, self.high = datetime(first + 1, 1, 1), datetime(last, 1, 1)
         return True
 
     def offset(self, moment: datetime) -> timedelta:
         """The offset at a naive UTC instant."""
-        if not self._cover(moment.year):
+        if not self.low <= moment < self.high and not self._cover(moment.year):
             return self.offsets(moment)
         n = bisect_right(self.changes, moment)
         return self.after[n - 1] if n else self.before
 
     def to_utc(self, local: datetime) -> datetime:
         """zoneinfo_to_utc by bisection."""
-        if not self._cover(local.year):
+        if not self.low <= local < self.high and not self._cover(local.year):
             return zoneinfo_to_utc(local, self.zone)
         n = bisect_right(self.local_ends, local)
         return local - (self.after[n - 1] if n else self.before)
@@ -124,7 +127,7 @@ class ZoneTable:
     def quiet(self, first: datetime, until: datetime) -> timedelta | None:
         """The offset throughout [first, until) when no change falls inside it, else None (also when the
         tables do not reach that far: the caller then looks at the changes themselves)."""
-        if not (self._cover(first.year) and self._cover(until.year)):
+        if not (self.low <= first and until < self.high) and not (self._cover(first.year) and self._cover(until.year)):
             return None
         n = bisect_left(self.changes, first)
         if n < len(self.changes) and self.changes[n] < until:
