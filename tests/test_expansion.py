@@ -210,12 +210,16 @@ def calendars(draw: st.DrawFn) -> str:
     if extra == "cancelled":
         lines.append("STATUS:CANCELLED")
     lines.append("END:VEVENT")
-    if extra in ("moved", "thisandfuture"):
-        then = start + timedelta(days=draw(st.integers(0, 14)))
+    for _ in range(draw(st.integers(1, 3)) if extra in ("moved", "thisandfuture") else 0):
+        then = start + timedelta(days=draw(st.integers(0, 14)), hours=draw(st.sampled_from([0, 0, 0, 1])))
         rid = f"RECURRENCE-ID;RANGE=THISANDFUTURE{_value(then, form)}" if extra == "thisandfuture" else \
             f"RECURRENCE-ID{_value(then, form)}"
+        # Moved a little or far (into or out of a window), sometimes with rules or a SEQUENCE of its own.
+        moved = timedelta(days=draw(st.sampled_from([0, 0, -40, -3, 1, 30, 400])),
+                          hours=0 if form == "date" else draw(st.sampled_from([2, 0, -5])))
+        own = draw(st.sampled_from([[], [], [], ["SEQUENCE:2"], ["SEQUENCE:0"], ["RRULE:FREQ=DAILY;COUNT=2"]]))
         lines += ["BEGIN:VEVENT", "UID:generated", "DTSTAMP:20260101T000000Z", rid,
-                  f"DTSTART{_value(then + timedelta(hours=0 if form == 'date' else 2), form)}", "END:VEVENT"]
+                  f"DTSTART{_value(then + moved, form)}", *own, "END:VEVENT"]
     head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pbxcal//tests//EN\r\n" + CUSTOM
     return head + "\r\n".join(lines) + "\r\nEND:VCALENDAR\r\n"
 

@@ -1,20 +1,25 @@
 """A series' occurrences from recurring_ical_events' own rule set, without its per-occurrence bookkeeping.
 
 `Series.between` looks every start up among the series' modifications, THISANDFUTURE ranges and RDATE periods,
-and compares every date through `make_comparable`. A series with none of those (no RECURRENCE-ID override, no
-RANGE=THISANDFUTURE, no RDATE with a period) has simpler occurrences: each start of the rules the library built
-from DTSTART, RRULE and RDATE (its `rrules`: an rruleset of DTSTART and the RDATEs, then one rrule per RRULE), in
-the library's UNTIL, not in its EXDATE sets, lasting the core's duration. `Expansion.between` takes exactly those,
-with the library's own objects and tests, and builds the library's own occurrences; every other series, and any
-series on which this path fails, goes through `Series.between`. The rules are rebuilt without dateutil's cache
-(one pass each: the cache only costs a lock and a list per occurrence).
+and compares every date through `make_comparable`. A series without THISANDFUTURE ranges or RDATE periods has
+simpler occurrences: each start of the rules the library built from DTSTART, RRULE and RDATE (its `rrules`: an
+rruleset of DTSTART and the RDATEs, then one rrule per RRULE), in the library's UNTIL, not in its EXDATE sets,
+lasting the core's duration, unless a RECURRENCE-ID override replaces it; then the overrides the rules did not
+reach, as `Series.between` adds them. `Expansion.between` takes exactly those, with the library's own objects and
+tests, and builds the library's own occurrences; every other series (and one whose overrides carry rules of their
+own, which the library would check by iterating its cached rules), and any series on which this path fails, goes
+through `Series.between`. Rules are iterated without dateutil's cache (one pass each: the cache only costs a lock
+and a list per occurrence).
+
+A lone RRULE is built from its values rather than its text (`_rule_of`, through the library's own adapter and
+series hooks: `series_of`), with the library's text path for anything read otherwise.
 
 This reads attributes of recurring_ical_events' `Series` and `Series.RecurrenceRules` that are not its documented
 API: `recurrence` (`has_core`, `core`, `rrules`, `tzinfo`, `replace_ends`, `check_exdates_date`,
-`check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`), `recurrence_id_to_modification`
-and `this_and_future`, and the dates in dateutil's `rruleset` (`_rdate`). pyproject.toml pins the versions they were
-read from; a series without them is expanded by `between`, and tests/test_expansion.py compares both paths on the
-corpus and on generated series.
+`check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`), `recurrence_id_to_modification`,
+`modifications`, `skip_core_modification` and `this_and_future`, and the dates in dateutil's `rruleset` (`_rdate`).
+pyproject.toml pins the versions they were read from; a series without them is expanded by `between`, and
+tests/test_expansion.py compares both paths on the corpus and on generated series.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from recurring_ical_events.util import (
     compare_greater,
     convert_to_date,
     convert_to_datetime,
+    get_any,
     is_pytz,
     time_span_contains_event,
     to_recurrence_ids,
@@ -201,19 +207,21 @@ class Expansion:
         return list(self.series.between(span_start, span_stop))
 
     def _direct(self, span_start: Time, span_stop: Time) -> list[Any]:
-        """Series.between and RecurrenceRules.rrule_between for a series with a core and nothing else."""
+        """Series.between and RecurrenceRules.rrule_between for a series with a core and no THISANDFUTURE range."""
         assert self.rules is not None
         series, recurrence = self.series, self.series.recurrence
-        before, after = recurrence.extend_query_span_by  # the series' own extension when it has no modification
+        before, after = recurrence.extend_query_span_by  # the series' own extension without THISANDFUTURE
         low = convert_to_datetime(span_start - before, recurrence.tzinfo)
         high = convert_to_datetime(span_stop + after, recurrence.tzinfo)
         exdates, exmoments = recurrence.check_exdates_date, recurrence.check_exdates_datetime
+        modifications = series.recurrence_id_to_modification
         core = recurrence.core
         duration: timedelta = core.duration
         as_dates = not isinstance(recurrence.original_start, datetime) and not isinstance(recurrence.original_end,
                                                                                           datetime)
         inside = _span_test(span_start, span_stop)
         seen: set[datetime] = set()
+        returned: set[Any] = set()  # the modifications found so far, each given once
         found = []
         for rule, until in self.rules:
             for start in rule.between(low, high, inc=True):
@@ -221,7 +229,16 @@ class Expansion:
                     continue
                 if exdates and convert_to_date(start) in exdates:
                     continue
-                if exmoments and any(moment in exmoments for moment in to_recurrence_ids(start)):
+                ids = to_recurrence_ids(start) if exmoments or modifications else ()
+                if exmoments and any(moment in exmoments for moment in ids):
+                    continue
+                modification = get_any(modifications, ids) if modifications else None
+                if modification is not None:
+                    if modification not in returned:
+                        returned.add(modification)
+                        occurrence = series.occurrence(modification)
+                        if occurrence.is_in_span(span_start, span_stop):
+                            found.append(occurrence)
                     continue
                 seen.add(start)
                 end = start + duration
@@ -229,6 +246,13 @@ class Expansion:
                               else series.occurrence(core, start, end))
                 if inside(occurrence):
                     found.append(occurrence)
+        for modification in series.modifications if modifications else ():  # those the rules did not reach
+            if (modification in returned or exmoments & set(modification.recurrence_ids)
+                    or series.skip_core_modification(modification)):
+                continue
+            if modification.is_in_span(span_start, span_stop):
+                returned.add(modification)
+                found.append(series.occurrence(modification))
         return found
 
 
@@ -236,8 +260,10 @@ def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
     """The series' rule set without dateutil's cache, each with its UNTIL test; None when `between` must expand it."""
     try:
         recurrence = series.recurrence
-        if series.recurrence_id_to_modification or series.this_and_future or not recurrence.has_core:
+        if series.this_and_future or not recurrence.has_core:
             return None
+        if any(modification.has_recurrence_rules() for modification in series.modifications):
+            return None  # Series.skip_core_modification would iterate the library's own cached rules
         if recurrence.replace_ends or is_pytz(recurrence.tzinfo):
             return None
         rules: list[tuple[rrule | _Dates, _Until]] = []
@@ -250,7 +276,8 @@ def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
                 return None
         # Read once here, so that a version without them falls back now rather than on every window.
         _ = (recurrence.check_exdates_date, recurrence.check_exdates_datetime, recurrence.original_start,
-             recurrence.original_end, recurrence.extend_query_span_by, recurrence.core.duration, series.occurrence)
+             recurrence.original_end, recurrence.extend_query_span_by, recurrence.core.duration, series.occurrence,
+             series.skip_core_modification)
         return rules
     except Exception:  # another version's internals, or a rule the library could not rebuild: its own path
         return None
