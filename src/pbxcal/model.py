@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from calendar import monthrange
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import MAXYEAR, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -13,6 +14,7 @@ from dateutil import rrule as du
 from .spans import DAY, Span, clip, clip_sorted, merge
 
 SECONDS_PER_DAY = 86400
+_LAST_MONTH = MAXYEAR * 12 + 11  # December 9999, as _picked numbers months
 WEEKDAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
 
 
@@ -40,8 +42,7 @@ def nth_of_month(day: date) -> int:
 
 @lru_cache(maxsize=4096)
 def days_in_month(year: int, month: int) -> int:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return (following - date(year, month, 1)).days
+    return monthrange(year, month)[1]  # also for December 9999, which has no following month to subtract
 
 
 def is_last_weekday(day: date) -> bool:
@@ -115,9 +116,9 @@ class Rule:
             step = self.interval * (7 if self.freq is Freq.WEEKLY else 1)
             return min((first if first > day else first + timedelta(days=((day - first).days // step + 1) * step)
                         for first in self.first_days()), default=None)
-        after = [r.after(midnight(day)) for r in replace(self, until=None)._rrules()]
-        found = [d.date() for d in after if d is not None]
-        return min(found) if found else None
+        if day == date.max:
+            return None
+        return next(_picked(self, max(day + DAY, self.start), _LAST_MONTH), None)
 
 
 # A writer proposes a rule, its evaluator reads the same rule back, and verification reads it again: expand once.
@@ -156,19 +157,22 @@ def _stepped(rule: Rule, low: date, high: date) -> tuple[date, ...]:
 
 
 def _monthly(rule: Rule, low: date, high: date) -> tuple[date, ...]:
-    """Monthly and yearly rules: the picked day of every interval-th month (or year) from the start's, when it
-    exists, low <= d < high."""
+    """Monthly and yearly rules: their days low <= d < high."""
+    return tuple(day for day in _picked(rule, low, high.year * 12 + high.month - 1) if day < high)
+
+
+def _picked(rule: Rule, low: date, last: int) -> Iterator[date]:
+    """The picked day of every interval-th month (or year) from the start's, when it exists, from low on, up to
+    the month numbered `last` (year * 12 + month - 1). `low` is not before the start."""
     step = rule.interval * (12 if rule.freq is Freq.YEARLY else 1)
     anchor = rule.start.year * 12 + rule.start.month - 1
     month = anchor + max(0, -(-(low.year * 12 + low.month - 1 - anchor) // step)) * step
     pick = _PICKS[rule.by]
-    found: list[date] = []
-    while (month // 12, month % 12 + 1) <= (high.year, high.month):
+    while month <= last:
         day = pick(rule.start, month // 12, month % 12 + 1)
-        if day is not None and low <= day < high:
-            found.append(day)
+        if day is not None and day >= low:
+            yield day
         month += step
-    return tuple(found)
 
 
 def _same_date(start: date, year: int, month: int) -> date | None:
@@ -252,7 +256,8 @@ class Item:
     `group` gathers items whose occurrences are one recurrence (an event's UID, a holiday's name).
     `open_ended` says the source states a recurrence with no end; its spans then reach past the window, and
     `later(first, until)` gives its spans over a later stretch (None when it cannot tell), so a rule is written
-    without an end only where the source keeps following it.
+    without an end only where the source keeps following it. The spans may be a reader's own cached sequence,
+    which the caller reads and never changes.
     `repairs` lists exporter quirks read the way the README says; `dropped` lists occurrences that could not be
     read and are not written (the rest of the item is).
     """
@@ -269,7 +274,7 @@ class Item:
     notes: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
-    later: Callable[[date, date], list[Span] | None] | None = field(default=None, repr=False, compare=False)
+    later: Callable[[date, date], Sequence[Span] | None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

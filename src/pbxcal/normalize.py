@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from itertools import chain
 
 from .infer import Capabilities, infer_rules, is_cycle
 from .model import SECONDS_PER_DAY, Freq, Item, Rule, Schedule, Series, Window, midnight
@@ -126,16 +128,17 @@ def _reaches(rule: Rule, end: date) -> bool:
 
 def _departure(rule: Rule, shape: tuple[int, int], items: list[Item], first: date, until: date) -> str | None:
     """Why the rule, continued past `first`, would be active when the items are not (None: it would not)."""
-    spans: list[Span] = []
+    found: list[Sequence[Span]] = []
     for item in items:
         later = item.later(first, until + DAY) if item.later else None
         if later is None:
             return f"the source cannot be followed {CHECK_YEARS} years ahead"
-        spans += later
+        found.append(later)
+    spans = found[0] if len(found) == 1 else chain.from_iterable(found)
     pieces = day_pieces(clip(spans, Span(midnight(first), midnight(until + DAY))))
     source = set(pieces.get(shape, ()))
-    off = [d for d in replace(rule, until=None).occurrences(first, until) if d not in source]
-    return f"the source departs from it on {off[0]}" if off else None
+    off = next((d for d in replace(rule, until=None).occurrences(first, until) if d not in source), None)
+    return None if off is None else f"the source departs from it on {off}"
 
 
 def _extend(rule: Rule, shape: tuple[int, int], items: list[Item], window: Window, open_ended: bool,

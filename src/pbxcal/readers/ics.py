@@ -488,7 +488,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
 
 
 def _later(spec: str, uid: str, series: list[Expansion], reading: Reading, clock: WallClock | None, limit: int,
-           events: list[icalendar.Event]) -> Callable[[date, date], list[Span] | None]:
+           events: list[icalendar.Event]) -> Callable[[date, date], tuple[Span, ...] | None]:
     """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand).
     Each stretch is expanded once: every rule inferred from the item (one per DST segment, say) asks again."""
     mine = [one for one in series if str(one.uid) == uid]
@@ -505,11 +505,10 @@ def _later(spec: str, uid: str, series: list[Expansion], reading: Reading, clock
                     spans.append(found[0])
         return tuple(spans)
 
-    def later(first: date, until: date) -> list[Span] | None:
+    def later(first: date, until: date) -> tuple[Span, ...] | None:
         if (first, until) not in expanded:
             expanded[(first, until)] = expand(first, until)
-        found = expanded[(first, until)]
-        return None if found is None else list(found)
+        return expanded[(first, until)]
 
     return later
 
