@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 from test_corpus import FILES, case_id
 
 from pbxcal.readers import ics
-from pbxcal.readers.lines import KEPT, RECURRING, parse_calendar
+from pbxcal.readers.lines import parse_calendar
 
 BLOCK = re.compile(r"^BEGIN:VCALENDAR.*?^END:VCALENDAR[^\r\n]*", re.M | re.S | re.I)
 
 
+# What pbxcal and recurring_ical_events read of an event (src/pbxcal/readers/ics.py, recurring_ical_events' adapters).
+READ = ("DTSTART", "DTEND", "DURATION", "STATUS", "UID", "SUMMARY", "SEQUENCE", "RRULE", "RDATE", "EXRULE", "EXDATE",
+        "RECURRENCE-ID")
 UNTIL = datetime(2031, 1, 1)  # the window end the occurrence estimate is compared for
 
 
@@ -52,7 +55,7 @@ def reading(calendar: icalendar.Calendar, window: tuple[date, date]) -> list[Any
         if component.name != "VEVENT":
             found.append(component.name)
             continue
-        found.append({name: _value(component[name]) for name in (*KEPT, *RECURRING) if name in component})
+        found.append({name: _value(component[name]) for name in READ if name in component})
         found.append((_call(lambda c=component: c.start), _call(lambda c=component: c.end)))
         found.append(_call(lambda c=component: (c.rrules, c.exdates, c.rdates)))
         found.append((_call(lambda c=component: ics.problem(c)),
