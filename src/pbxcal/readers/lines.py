@@ -86,7 +86,7 @@ def _parameters(raw: str) -> Parameters:
 
 def _simple(lines: list[str]) -> list[tuple[str, str, str]] | None:
     """The read properties (name, raw parameters, raw value) of a VEVENT's lines, in order, or None when it has an
-    EXRULE or RECURRENCE-ID, one of the six single properties twice, or a line not in the simple form."""
+    EXRULE or RECURRENCE-ID, one of the KEPT properties twice, or a line not in the simple form."""
     kept = []
     names = set()
     for line in lines:
