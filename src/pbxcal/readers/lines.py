@@ -1,17 +1,20 @@
 """One VCALENDAR parsed with a component tree only where one is needed.
 
 icalendar's parser reads every line of every component character by character and builds a value for each
-property. Most events of an export are plain one-offs, and the reader needs six of their properties. Here a line
-tokenizer (unfolding as icalendar does, RFC 5545 §3.1) splits the calendar into top-level components; a VEVENT that
-is a plain one-off (no RRULE, RDATE, EXRULE, EXDATE or RECURRENCE-ID, no nested component, its UID used by no other
-VEVENT, every line of the simple form below) becomes an `icalendar.Event` holding only DTSTART, DTEND, DURATION,
-STATUS, UID and SUMMARY, each parsed by icalendar's own value types exactly as its parser would (the same type for
-the same VALUE, the same TZID lookup, the same parameters and unescaping). Everything else, VTIMEZONEs and series
-included, goes through icalendar's parser, before the one-offs are read, so that their TZIDs meet the same
-VTIMEZONE cache. Anything the tokenizer does not fully understand sends that event, or the whole calendar, to
-icalendar: a line with quoting or escapes outside the simple form, a stray CR, a parameter it does not know on a
-property it reads, a VALUE other than DATE or DATE-TIME, a property twice, a value icalendar's type refuses, a
-VTIMEZONE after an event, an odd BEGIN or END.
+property. Most events of an export are plain one-offs or series without overrides, and the reader needs few of their
+properties. Here a line tokenizer (unfolding as icalendar does, RFC 5545 §3.1) splits the calendar into top-level
+components; a VEVENT with no EXRULE or RECURRENCE-ID, no nested component, its UID used by no other VEVENT, and every
+line of the simple form below, becomes an `icalendar.Event` holding only what pbxcal and recurring_ical_events read
+of such an event: DTSTART, DTEND, DURATION, STATUS, UID, SUMMARY and SEQUENCE (each at most once), and RRULE, RDATE
+and EXDATE (any number of lines). Each value is parsed by icalendar's own value types exactly as its parser would
+(ComponentIcalParser.handle_property and parse_and_add_property): the same type for the same VALUE, a TZID read for
+the names in its `datetime_names`, the same parameters and unescaping, each line added in turn (two EXDATE lines
+make a list of two values) and an empty RDATE line adding nothing. Everything else, VTIMEZONEs and series with
+overrides included, goes through icalendar's parser, before the tokenized events are built, so that their TZIDs meet
+the same VTIMEZONE cache. Anything the tokenizer does not fully understand sends that event, or the whole calendar,
+to icalendar: a line with quoting or escapes outside the simple form, a stray CR, a parameter it does not know on a
+property it reads, a VALUE it does not know for that property, a single property twice, a value icalendar's type
+refuses, a VTIMEZONE after an event, an odd BEGIN or END.
 
 tests/test_lines.py checks on the corpus and fuzzed mutations that every event reads the same as icalendar's.
 """
@@ -24,6 +27,7 @@ from typing import Any
 import icalendar
 from icalendar.parser import Parameters
 from icalendar.parser.content_line import Contentline
+from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.parser.property import unescape_backslash
 
 from .rfc5545 import NOMINAL_DAYS
@@ -35,11 +39,22 @@ NEWLINE = re.compile(r"\r?\n")
 SIMPLE = re.compile(r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"\\,\r]*"|[^";:,\\\r]*))*):([^\r]*)')
 # A line's name as icalendar reads it (up to the first ';' or ':'), to find BEGIN and END lines in any spelling.
 HEAD = re.compile(r"[^:;\"\\]*")
-KEPT = frozenset({"DTSTART", "DTEND", "DURATION", "STATUS", "UID", "SUMMARY"})
+# Read once each. recurring_ical_events compares a series' SEQUENCE with 0 for every occurrence it makes a component of.
+KEPT = frozenset({"DTSTART", "DTEND", "DURATION", "STATUS", "UID", "SUMMARY", "SEQUENCE"})
+SERIES = frozenset({"RRULE", "RDATE", "EXDATE"})  # the recurrence the tokenizer reads, any number of lines
 RECURRING = frozenset({"RRULE", "RDATE", "EXRULE", "EXDATE", "RECURRENCE-ID"})
-DATES = frozenset({"DTSTART", "DTEND"})  # the kept properties icalendar reads a TZID for
-KNOWN_PARAMETERS = frozenset({"TZID", "VALUE", "LANGUAGE", NOMINAL_DAYS})
-KNOWN_VALUES = frozenset({"DATE", "DATE-TIME"})
+ZONED = frozenset(CalendarIcalParser.datetime_names)  # the names icalendar's parser reads a TZID for
+DATE_VALUES = frozenset({"DATE", "DATE-TIME"})
+# Per property read, the parameters and VALUEs the tokenizer knows; any other sends the event to icalendar.
+PARAMETERS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(KEPT, frozenset({"TZID", "VALUE", "LANGUAGE", NOMINAL_DAYS})),
+    "SEQUENCE": frozenset(),
+    "RRULE": frozenset(),
+    "RDATE": frozenset({"TZID", "VALUE"}),
+    "EXDATE": frozenset({"TZID", "VALUE"}),
+}
+VALUES: dict[str, frozenset[str]] = {"DTSTART": DATE_VALUES, "DTEND": DATE_VALUES, "EXDATE": DATE_VALUES,
+                                     "RDATE": DATE_VALUES | {"PERIOD"}}
 
 
 class _Unsure(Exception):
@@ -70,8 +85,8 @@ def _parameters(raw: str) -> Parameters:
 
 
 def _simple(lines: list[str]) -> list[tuple[str, str, str]] | None:
-    """The kept properties (name, raw parameters, raw value) of a VEVENT's lines, or None when it is not plain or
-    not in the simple form."""
+    """The read properties (name, raw parameters, raw value) of a VEVENT's lines, in order, or None when it has an
+    EXRULE or RECURRENCE-ID, one of the KEPT properties twice, or a line not in the simple form."""
     kept = []
     names = set()
     for line in lines:
@@ -79,11 +94,11 @@ def _simple(lines: list[str]) -> list[tuple[str, str, str]] | None:
         if match is None:
             return None
         name = match[1].upper()
-        if name in RECURRING or name in ("BEGIN", "END"):
+        if name in ("BEGIN", "END") or (name in RECURRING and name not in SERIES):
             return None
-        if name not in KEPT:
+        if name not in PARAMETERS:
             continue
-        if name in names:
+        if name in names and name in KEPT:
             return None
         names.add(name)
         kept.append((name, match[2], match[3]))
@@ -91,29 +106,36 @@ def _simple(lines: list[str]) -> list[tuple[str, str, str]] | None:
 
 
 def _event(kept: list[tuple[str, str, str]], types: Any, event_class: type[icalendar.Event]) -> icalendar.Event:
-    """A plain one-off VEVENT with its kept properties read as icalendar's parser reads them
+    """A VEVENT with its read properties added as icalendar's parser adds them
     (ComponentIcalParser.handle_property and parse_and_add_property)."""
     event = event_class()
     for name, raw, text in kept:
         params = _parameters(raw)
-        if any(key not in KNOWN_PARAMETERS for key in params):
-            raise _Unsure
-        kind = params.value
-        if kind is not None and (name not in DATES or kind not in KNOWN_VALUES):
-            raise _Unsure
         value = unescape_backslash(text) if "\\" in text else text
-        factory = types.for_property(name, kind)
-        if getattr(factory, "get_value_from_content_line", None) is not None:
-            raise _Unsure
-        tzid = params.get("TZID") if params and name in DATES else None
-        try:
-            parsed = factory.from_ical(value, tzid) if tzid else factory.from_ical(value)
-            instance = factory(parsed)
-        except Exception:  # icalendar's parser decides what a value it cannot read means
-            raise _Unsure from None
-        instance.params = params
-        event.add(name, instance, encode=False)
+        if name == "RDATE" and value == "":
+            continue  # icalendar's parser skips an empty RDATE (a workaround for broken exports)
+        event.add(name, _property(name, params, value, types), encode=False)
     return event
+
+
+def _property(name: str, params: Parameters, value: str, types: Any) -> Any:
+    """One line's value, of the type icalendar's parser picks, with its parameters."""
+    if any(key not in PARAMETERS[name] for key in params):
+        raise _Unsure
+    kind = params.value
+    if kind is not None and kind not in VALUES.get(name, ()):
+        raise _Unsure
+    factory = types.for_property(name, kind)
+    if getattr(factory, "get_value_from_content_line", None) is not None:
+        raise _Unsure
+    tzid = params.get("TZID") if params and name in ZONED else None
+    try:
+        parsed = factory.from_ical(value, tzid) if tzid else factory.from_ical(value)
+        instance = factory(parsed)
+    except Exception:  # icalendar's parser decides what a value it cannot read means
+        raise _Unsure from None
+    instance.params = params
+    return instance
 
 
 def _head(line: str) -> str:
@@ -126,7 +148,8 @@ def _head(line: str) -> str:
 
 
 def parse_calendar(block: str) -> icalendar.Calendar | None:
-    """The block's one VCALENDAR, its plain one-off events read by the tokenizer; None: let icalendar parse it all."""
+    """The block's one VCALENDAR, its one-offs and series without overrides read by the tokenizer; None: let
+    icalendar parse it all."""
     lines = _lines(block)
     if len(lines) < 2 or lines[0].upper() != "BEGIN:VCALENDAR" or lines[-1].upper() != "END:VCALENDAR":
         return None
@@ -171,20 +194,20 @@ def parse_calendar(block: str) -> icalendar.Calendar | None:
                 uid_lines[opened] = value
     if stack:
         return None
-    plain: dict[int, tuple[int, list[tuple[str, str, str]]]] = {}
+    tokenized: dict[int, tuple[int, list[tuple[str, str, str]]]] = {}
     for name, first, last in tops:
         if name != "VEVENT" or first in nested or first not in uid_lines or uids[uid_lines[first]] != 1:
             continue
         kept = _simple(lines[first + 1:last])
         if kept is not None:
-            plain[first] = (last, kept)
-    if not plain:
+            tokenized[first] = (last, kept)
+    if not tokenized:
         return None
     rest: list[str] = []
     done = 0
-    for first in sorted(plain):
+    for first in sorted(tokenized):
         rest += lines[done:first]
-        done = plain[first][0] + 1
+        done = tokenized[first][0] + 1
     rest += lines[done:]
     try:
         parsed = icalendar.Calendar.from_ical("\r\n".join(rest) + "\r\n", multiple=True)
@@ -193,17 +216,17 @@ def parse_calendar(block: str) -> icalendar.Calendar | None:
     if len(parsed) != 1 or parsed[0].name != "VCALENDAR":
         return None
     calendar = parsed[0]
-    if len(calendar.subcomponents) != len(tops) - len(plain):
+    if len(calendar.subcomponents) != len(tops) - len(tokenized):
         return None
     types, event_class = calendar.types_factory, calendar._get_component_factory().get_component_class("VEVENT")
     others = iter(calendar.subcomponents)
     merged = []
     for _name, first, last in tops:
-        if first not in plain:
+        if first not in tokenized:
             merged.append(next(others))
             continue
         try:
-            merged.append(_event(plain[first][1], types, event_class))
+            merged.append(_event(tokenized[first][1], types, event_class))
         except _Unsure:  # icalendar reads this one event, now that the calendar's VTIMEZONEs are known to it
             try:
                 [alone] = icalendar.Calendar.from_ical("\r\n".join(lines[first:last + 1]) + "\r\n", multiple=True)
