@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from dateutil.rrule import rrulestr
-from hypothesis import HealthCheck, given, settings
+from dateutil.rrule import rrule, rrulestr
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -282,3 +282,44 @@ def test_a_rule_built_from_its_values_is_the_rule_rrulestr_reads_from_its_text(t
                                   "FREQ=DAILY;INTERVAL=1,2", "FREQ=DAILY;UNTIL=20300101T000000"])
 def test_parts_read_otherwise_leave_the_rule_to_the_library_s_text(text):
     assert _rule_of(icalendar.vRecur.from_ical(text), datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))) is None
+
+
+# A DAILY or WEEKLY rule without BY parts counts its way to the window (series._Stepped) instead of iterating from
+# its start: the same occurrences as dateutil's own rule with the same arguments.
+STEP_ZONES = [None, "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC", "Pacific/Kiritimati",
+              "Pacific/Pago_Pago"]  # the last two: 25 hours apart
+
+
+@settings(max_examples=1500, deadline=None)
+@given(zone=st.sampled_from(STEP_ZONES), bounds_zone=st.sampled_from(STEP_ZONES),
+       start=st.datetimes(datetime(2018, 1, 1), datetime(2030, 12, 31)), fold=st.integers(0, 1),
+       freq=st.sampled_from(["DAILY", "WEEKLY"]), interval=st.integers(1, 5), wkst=st.sampled_from([None, "MO", "SU"]),
+       count=st.one_of(st.none(), st.integers(1, 60)), until_days=st.one_of(st.none(), st.integers(-2, 3000)),
+       after_days=st.integers(-30, 4000), after_seconds=st.integers(0, 86399), length=st.integers(0, 800))
+@example(zone=None, bounds_zone=None, start=datetime(2026, 3, 1, 9), fold=0, freq="DAILY", interval=1, wkst=None,
+         count=None, until_days=10, after_days=2, after_seconds=0, length=20)  # UNTIL on an occurrence
+@example(zone="Europe/Berlin", bounds_zone="UTC", start=datetime(2026, 3, 1, 9), fold=0, freq="WEEKLY", interval=2,
+         wkst="SU", count=None, until_days=28, after_days=2, after_seconds=0, length=40)
+def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, fold, freq, interval, wkst, count,
+                                                     until_days, after_days, after_seconds, length):
+    from pbxcal.readers.series import _Stepped
+
+    tz = ZoneInfo(zone) if zone else None
+    first = start.replace(tzinfo=tz, fold=fold)
+    arguments: dict[str, Any] = {"interval": interval, "count": count}
+    if wkst:
+        arguments["wkst"] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(wkst)
+    if until_days is not None:  # on an occurrence (for a whole number of steps) or between two
+        until = first + timedelta(days=until_days, hours=5 * (until_days % 2))
+        arguments["until"] = until.astimezone(ZoneInfo("UTC")) if tz else until
+    freqs = {"DAILY": 3, "WEEKLY": 2}
+    stepped = _Stepped(freqs[freq], dtstart=first, cache=False, **arguments)
+    reference = rrule(freqs[freq], dtstart=first, **arguments)
+    other = ZoneInfo(bounds_zone) if bounds_zone and tz else tz  # aware bounds for an aware rule, as the library's
+    low = start.replace(tzinfo=other, fold=0) + timedelta(days=after_days, seconds=after_seconds)
+    high = low + timedelta(days=length, hours=3)
+
+    def text(moments: list[datetime]) -> list[str]:
+        return [f"{m.isoformat()}|{m.fold}|{m.tzinfo!r}" for m in moments]
+
+    assert text(stepped.between(low, high, inc=True)) == text(reference.between(low, high, inc=True))

@@ -144,12 +144,46 @@ def _rule_of(recur: icalendar.vRecur, start: datetime) -> rrule | None:
     arguments = _arguments(recur, start)
     if arguments is None:
         return None
+    kind = _Stepped if arguments.keys() <= STEPPED_PARTS and arguments["freq"] in (DAILY, WEEKLY) else rrule
     try:
-        rule = rrule(dtstart=start, cache=False, **arguments)
+        rule = kind(dtstart=start, cache=False, **arguments)
     except Exception:  # the library's own reading decides what a rule dateutil refuses means
         return None
     rule.until = arguments.get("until")  # type: ignore[attr-defined]
     return rule
+
+
+STEPPED_PARTS = frozenset({"freq", "interval", "count", "until", "wkst"})
+
+
+class _Stepped(rrule):  # type: ignore[misc]
+    """A DAILY or WEEKLY rule without BY parts: its start's wall time every interval-th day (or week), at fold 0.
+
+    `between(..., inc=True)` counts its way to the first occurrence it needs instead of iterating from the start,
+    then compares each occurrence with the bounds, UNTIL and COUNT exactly as dateutil's iteration does (later
+    occurrences are later instants: a day's step outgrows any change of offset). Everything else is dateutil's.
+    """
+
+    def between(self, after: datetime, before: datetime, inc: bool = False, count: int = 1) -> list[datetime]:
+        if not inc:
+            return list(super().between(after, before, inc, count))
+        first: datetime = self._dtstart
+        step = self._interval * (7 if self._freq == WEEKLY else 1)
+        # Two days early at least: the bounds' wall clock may be another zone's, at most 26 hours apart.
+        days = (after.replace(tzinfo=None) - first.replace(tzinfo=None)).days - 2
+        number = max(0, days // step)
+        found = []
+        while self._count is None or number < self._count:
+            try:
+                moment = first + timedelta(days=number * step)
+            except OverflowError:  # past year 9999, where dateutil stops
+                break
+            if (self._until is not None and moment > self._until) or moment > before:
+                break
+            if moment >= after:
+                found.append(moment)
+            number += 1
+        return found
 
 
 class _Rules(Series.RecurrenceRules):  # type: ignore[misc, name-defined]
@@ -268,7 +302,7 @@ def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
             return None
         rules: list[tuple[rrule | _Dates, _Until]] = []
         for rule in recurrence.rrules:
-            if type(rule) is rrule:
+            if type(rule) in (rrule, _Stepped):
                 rules.append((rule if rule._cache is None else rule.replace(cache=False), _Until(rule.until)))
             elif type(rule) is rruleset:  # DTSTART and the RDATEs
                 rules.append((_Dates(rule), _Until(rule.until)))
