@@ -218,6 +218,27 @@ def series_of(calendar: icalendar.Calendar) -> list[Expansion]:
     return expansions(recurring_ical_events.of(calendar, components=[EVENTS]).series)
 
 
+NEAR_IDS = timedelta(days=2)  # a start's recurrence ids, its UTC and its wall time, are within 14 hours of the latter
+
+
+class _Near:
+    """Whether a start may have a recurrence id (`to_recurrence_ids`: naive UTC and wall times) among the series'
+    EXDATE and override ids: one bisection instead of converting every start to UTC. Only naive date-times can
+    equal those ids, so the others are left out."""
+
+    def __init__(self, ids: list[Any]) -> None:
+        self.ids = sorted(i for i in ids if isinstance(i, datetime) and i.tzinfo is None)
+
+    def close(self, start: Any) -> bool:
+        if not self.ids:
+            return False
+        if not isinstance(start, datetime):
+            return True
+        wall = start.replace(tzinfo=None) if start.tzinfo is not None else start
+        n = bisect_left(self.ids, wall - NEAR_IDS)
+        return n < len(self.ids) and self.ids[n] <= wall + NEAR_IDS
+
+
 class Expansion:
     """One series of recurring_ical_events, expanded through its rule set when that gives the same occurrences."""
 
@@ -225,6 +246,8 @@ class Expansion:
         self.series = series
         self.uid = series.uid
         self.rules = _rules(series)
+        if self.rules is not None:
+            self.near = _Near([*series.recurrence.check_exdates_datetime, *series.recurrence_id_to_modification])
 
     @property
     def direct(self) -> bool:
@@ -254,6 +277,7 @@ class Expansion:
         as_dates = not isinstance(recurrence.original_start, datetime) and not isinstance(recurrence.original_end,
                                                                                           datetime)
         inside = _span_test(span_start, span_stop)
+        near = self.near
         seen: set[datetime] = set()
         returned: set[Any] = set()  # the modifications found so far, each given once
         found = []
@@ -263,7 +287,7 @@ class Expansion:
                     continue
                 if exdates and convert_to_date(start) in exdates:
                     continue
-                ids = to_recurrence_ids(start) if exmoments or modifications else ()
+                ids = to_recurrence_ids(start) if near.close(start) else ()
                 if exmoments and any(moment in exmoments for moment in ids):
                     continue
                 modification = get_any(modifications, ids) if modifications else None
