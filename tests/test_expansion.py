@@ -99,13 +99,15 @@ def test_the_corpus_takes_the_cheaper_path():
     assert any(USED) and not all(USED)
 
 
-def test_the_pinned_library_versions_are_the_installed_one():
-    """readers/series.py reads recurring_ical_events' internals as they are in the pinned versions."""
+@pytest.mark.parametrize(("package", "read", "next_minor"), [("recurring-ical-events", "3.8.2", "3.9.0"),
+                                                              ("python-dateutil", "2.9.0.post0", "2.10.0")])
+def test_the_pinned_library_versions_are_the_installed_one(package, read, next_minor):
+    """readers/series.py reads recurring_ical_events' and dateutil's internals as they are in the pinned versions."""
     text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
-    pin = re.search(r'"recurring-ical-events([^"]+)"', text)
+    pin = re.search(rf'"{package}([^"]+)"', text)
     assert pin is not None
-    assert Version(metadata.version("recurring-ical-events")) in SpecifierSet(pin[1])
-    assert SpecifierSet(pin[1]).contains("3.8.2") and not SpecifierSet(pin[1]).contains("3.9.0")
+    assert Version(metadata.version(package)) in SpecifierSet(pin[1])
+    assert SpecifierSet(pin[1]).contains(read) and not SpecifierSet(pin[1]).contains(next_minor)
 
 
 # Generated series: every kind of start, rules with UNTIL in each form, several rules, EXDATEs in and out of the

@@ -17,7 +17,8 @@ series hooks: `series_of`), with the library's text path for anything read other
 This reads attributes of recurring_ical_events' `Series` and `Series.RecurrenceRules` that are not its documented
 API: `recurrence` (`has_core`, `core`, `rrules`, `tzinfo`, `replace_ends`, `check_exdates_date`,
 `check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`), `recurrence_id_to_modification`,
-`modifications`, `skip_core_modification` and `this_and_future`, and the dates in dateutil's `rruleset` (`_rdate`).
+`modifications`, `skip_core_modification` and `this_and_future`, the dates in dateutil's `rruleset` (`_rdate`) and
+an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`, `_cache`).
 pyproject.toml pins the versions they were read from; a series without them is expanded by `between`, and
 tests/test_expansion.py compares both paths on the corpus and on generated series.
 """
