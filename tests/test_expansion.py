@@ -325,3 +325,27 @@ def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, f
         return [f"{m.isoformat()}|{m.fold}|{m.tzinfo!r}" for m in moments]
 
     assert text(stepped.between(low, high, inc=True)) == text(reference.between(low, high, inc=True))
+
+
+# Review findings: inputs on which Python's datetime order is not one order (a time in a DST gap among dates of
+# other zones; a custom zone jumping back by more than a day), where the cheaper path must still read as dateutil.
+GAP_AMONG_ZONES = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+                   "DTSTART;TZID=Europe/Berlin:20240331T013000\r\nDURATION:PT10M\r\n"
+                   "RDATE;TZID=America/New_York:20240330T220000\r\nRDATE;TZID=Europe/Berlin:20240331T024500\r\n"
+                   "RDATE:20240331T011500Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+JUMP_BACK = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Jump\r\n"
+             "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:-2300\r\nTZOFFSETTO:-2300\r\nEND:STANDARD\r\n"
+             "BEGIN:STANDARD\r\nDTSTART:20240602T000000\r\nTZOFFSETFROM:-2300\r\nTZOFFSETTO:+2300\r\nEND:STANDARD\r\n"
+             "BEGIN:STANDARD\r\nDTSTART:20240602T123000\r\nTZOFFSETFROM:+2300\r\nTZOFFSETTO:-2300\r\nEND:STANDARD\r\n"
+             "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Jump:20240530T120000\r\nDURATION:PT1H\r\n"
+             "RRULE:FREQ=DAILY;COUNT=10\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize(("text", "first", "until"), [
+    (GAP_AMONG_ZONES, datetime(2024, 3, 31, 1, 50), datetime(2024, 3, 31, 3, 0)),
+    (JUMP_BACK, datetime(2024, 6, 2, 12, 0, tzinfo=ZoneInfo("UTC")), datetime(2024, 6, 4, tzinfo=ZoneInfo("UTC"))),
+])
+def test_dates_out_of_one_order_read_as_the_public_api_reads_them(text, first, until):
+    icalendar.use_zoneinfo()
+    calendar = icalendar.Calendar.from_ical(text)
+    assert cheaper(calendar, first, until) == public(calendar, first, until)

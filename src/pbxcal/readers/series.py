@@ -181,7 +181,7 @@ class _Stepped(rrule):  # type: ignore[misc]
                 break
             if (self._until is not None and moment > self._until) or moment > before:
                 break
-            if moment >= after:
+            if found or moment >= after:  # as dateutil: once one is in, the rest are (a zone may jump back)
                 found.append(moment)
             number += 1
         return found
@@ -330,7 +330,7 @@ def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
             if type(rule) in (rrule, _Stepped):
                 rules.append((rule if rule._cache is None else rule.replace(cache=False), _Until(rule.until)))
             elif type(rule) is rruleset:  # DTSTART and the RDATEs
-                rules.append((_Dates(rule), _Until(rule.until)))
+                rules.append((_Dates(rule, recurrence.tzinfo), _Until(rule.until)))
             else:
                 return None
         # Read once here, so that a version without them falls back now rather than on every window.
@@ -348,9 +348,13 @@ class _Dates:
 
     until = None
 
-    def __init__(self, rules: rruleset) -> None:
+    def __init__(self, rules: rruleset, zone: tzinfo | None) -> None:
         if rules._rrule or rules._exrule or rules._exdate:  # the library puts only dates in it
             raise ValueError("not a set of dates")
+        # Dates of one zone, that of the bounds, compare by wall time: one order, so bisection finds what dateutil's
+        # scan finds. Mixed zones compare as instants, which a time in a DST gap can put out of order.
+        if any(getattr(moment, "tzinfo", None) is not zone for moment in rules._rdate):
+            raise ValueError("dates in another zone than the series'")
         self.moments: list[datetime] = []
         for moment in sorted(rules._rdate):
             if not self.moments or self.moments[-1] != moment:
