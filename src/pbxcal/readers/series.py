@@ -100,7 +100,7 @@ def _weekdays(values: list[Any]) -> list[Any] | None:
     return found or None
 
 
-def _until(values: list[Any], start: datetime) -> date | datetime | None:
+def _until_as_written(values: list[Any], start: datetime) -> date | datetime | None:
     """An UNTIL the rule can take as it is: a date or floating time for a floating start, UTC for a zoned one."""
     if len(values) != 1:
         return None
@@ -121,7 +121,7 @@ def _arguments(recur: icalendar.vRecur, start: datetime) -> dict[str, Any] | Non
         elif key in ("INTERVAL", "COUNT"):
             found = _single(values)
         elif key == "UNTIL":
-            found = _until(values, start)
+            found = _until_as_written(values, start)
         elif key == "WKST":
             found = WEEKDAY_CODES.index(str(values[0])) if len(values) == 1 and values[0] in WEEKDAY_CODES else None
         elif key == "BYDAY":
@@ -160,9 +160,10 @@ STEPPED_PARTS = frozenset({"freq", "interval", "count", "until", "wkst"})
 class _Stepped(rrule):  # type: ignore[misc]
     """A DAILY or WEEKLY rule without BY parts: its start's wall time every interval-th day (or week), at fold 0.
 
-    `between(..., inc=True)` counts its way to the first occurrence it needs instead of iterating from the start,
-    then compares each occurrence with the bounds, UNTIL and COUNT exactly as dateutil's iteration does (later
-    occurrences are later instants: a day's step outgrows any change of offset). Everything else is dateutil's.
+    `between(..., inc=True)` counts its way to two days before the first occurrence it needs (UTC offsets are under
+    a day each, so none is skipped) instead of iterating from the start, then compares each occurrence with the
+    bounds, UNTIL and COUNT exactly as dateutil's iteration does, keeping every occurrence after the first one in.
+    Everything else is dateutil's.
     """
 
     def between(self, after: datetime, before: datetime, inc: bool = False, count: int = 1) -> list[datetime]:
@@ -170,7 +171,6 @@ class _Stepped(rrule):  # type: ignore[misc]
             return list(super().between(after, before, inc, count))
         first: datetime = self._dtstart
         step = self._interval * (7 if self._freq == WEEKLY else 1)
-        # Two days early at least: the bounds' wall clock may be another zone's, at most 26 hours apart.
         days = (after.replace(tzinfo=None) - first.replace(tzinfo=None)).days - 2
         number = max(0, days // step)
         found = []
