@@ -86,3 +86,39 @@ def test_open_ended_extends_only_rules_that_held_every_year():
 def test_data_horizon_warnings_become_messages_not_stray_output():
     result = convert(["holidays:IN"], "netsapiens", Options(Window(date(2034, 1, 1), date(2037, 1, 1)), zone="UTC"))
     assert any("available only" in m for m in result.messages)
+
+
+
+STAR_NAMES = """
+import hashlib
+namespace = {}
+exec("from holidays.countries import *", namespace)
+print(hashlib.sha256(" ".join(sorted(k for k in namespace if not k.startswith("_"))).encode()).hexdigest())
+"""
+DEFERRED_PACKAGE = """
+import sys
+import holidays
+from pbxcal import Options, Window, convert
+from datetime import date
+window = Window(date(2026, 1, 1), date(2028, 1, 1))
+result = convert(["holidays:DE-BY"], "netsapiens", Options(window=window))
+print(any(name.endswith(".afghanistan") for name in sys.modules), len(result.body) > 0)
+from holidays.countries import Germany, UnitedStates
+print(Germany is holidays.countries.germany.Germany, UnitedStates.__module__)
+print(any(name.endswith(".afghanistan") for name in sys.modules))
+""" + STAR_NAMES
+
+
+def test_the_country_package_runs_its_init_only_when_used(tmp_path):
+    """pbxcal defers `holidays.countries`' __init__ (every country module) until the package itself is used: a
+    conversion loads only its country, and the package then works as if imported the usual way."""
+    import subprocess
+    import sys
+
+    def run(script: str) -> list[str]:
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=tmp_path).stdout.splitlines()
+
+    deferred, usual = run(DEFERRED_PACKAGE), run(STAR_NAMES)
+    assert deferred[:3] == ["False True", "True holidays.countries.united_states", "True"]
+    assert deferred[3] == usual[0]

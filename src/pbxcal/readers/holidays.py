@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
 import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import holidays
 from holidays.registry import COUNTRIES
@@ -14,6 +18,34 @@ from ..errors import BadInputError
 from ..model import Item, Window
 from ..spans import Span
 from . import Opened, ReadOptions
+
+
+def _defer_country_package() -> None:
+    """Put `holidays.countries` in place without running its `__init__`, which imports all of the package's
+    country modules (about 0.07 s, most of a `convert holidays:US`) only to re-export them. The package's own
+    lazy loaders (`holidays.US`, `country_holidays`) import just the module they need; any other use of the
+    package (`from holidays.countries import Germany`, `import *`) runs the `__init__` first, as if imported."""
+    if "holidays.countries" in sys.modules:
+        return
+    spec = importlib.util.find_spec("holidays.countries")
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    lock = threading.Lock()
+
+    def run_init(name: str) -> Any:
+        with lock:
+            if package.__dict__.get("__getattr__") is run_init:
+                del package.__getattr__
+                spec.loader.exec_module(package)  # type: ignore[union-attr]
+        return getattr(package, name)
+
+    package.__getattr__ = run_init  # type: ignore[attr-defined]
+    sys.modules[spec.name] = package
+    holidays.countries = package  # type: ignore[attr-defined]
+
+
+_defer_country_package()
 
 PREFIX = "holidays:"
 NAME_SUFFIXES = re.compile(r"\s*\((estimated|observed, estimated)\)$")
