@@ -27,7 +27,7 @@ from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
 from .rfc5545 import NOMINAL_DAYS, Reading, component_of
-from .series import Expansion, series_of
+from .series import Deferred, deferred_series
 from .tzids import (
     SAME_OFFSETS_YEARS,
     display_tzid,
@@ -392,13 +392,14 @@ def _plain_between(plain: list[PlainOccurrence], first: datetime,
             yield occurrence.uid, occurrence
 
 
-def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Expansion]:
-    """The calendar's series; when the whole cannot be built, each UID alone, skipping those that fail."""
+def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Deferred]:
+    """The calendar's series, built one at a time as they are expanded; when the library cannot read the calendar
+    as a whole, each UID alone, skipping those that fail."""
     try:
-        return series_of(calendar)
+        return deferred_series(calendar)
     except Exception:  # recurring_ical_events raises many kinds; find which events cause it
         pass
-    found: list[Expansion] = []
+    found: list[Deferred] = []
     for uid, item in items.items():
         part = icalendar.Calendar()
         part.subcomponents = [c for c in calendar.subcomponents
@@ -406,16 +407,17 @@ def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Expans
         for key, value in calendar.items():
             part[key] = value
         try:
-            found.extend(series_of(part))
+            found.extend(deferred_series(part))
         except Exception as error:  # this event alone fails: skip it, keep the rest
             if not item.skipped:
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
     return found
 
 
-def _occurrences(series: list[Expansion], items: dict[str, Item], first: datetime, until: datetime,
+def _occurrences(series: list[Deferred], items: dict[str, Item], first: datetime, until: datetime,
                  uids: set[str] | None = None) -> Iterator[tuple[str, Any]]:
-    """(UID, occurrence) pairs: the UID is read once per series, not per occurrence."""
+    """(UID, occurrence) pairs: the UID is read once per series, not per occurrence. Each series is built here
+    and let go once its occurrences are out."""
     for one in series:
         uid = str(one.uid)
         if uids is not None and uid not in uids:
@@ -424,10 +426,10 @@ def _occurrences(series: list[Expansion], items: dict[str, Item], first: datetim
         if skipped is not None and skipped.skipped:  # failed once already: a library rule may hold its lock
             continue
         try:
-            yield from ((uid, occurrence) for occurrence in one.between(first, until))
+            yield from ((uid, occurrence) for occurrence in one.build().between(first, until))
         except LimitExceededError:
             raise
-        except Exception as error:  # a series that breaks while expanding is skipped, not fatal
+        except Exception as error:  # a series that cannot be built or breaks while expanding is skipped, not fatal
             item = items.get(uid)
             if item is not None and not item.skipped:
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
@@ -487,7 +489,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         item.spans.append(span)
 
 
-def _later(spec: str, uid: str, series: list[Expansion], reading: Reading, clock: WallClock | None, limit: int,
+def _later(spec: str, uid: str, series: list[Deferred], reading: Reading, clock: WallClock | None, limit: int,
            events: list[icalendar.Event]) -> Callable[[date, date], tuple[Span, ...] | None]:
     """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand).
     Each stretch is expanded once: every rule inferred from the item (one per DST segment, say) asks again."""
@@ -499,7 +501,7 @@ def _later(spec: str, uid: str, series: list[Expansion], reading: Reading, clock
             return None
         spans: list[Span] = []
         for one in mine:
-            for occurrence in one.between(midnight(first) - MARGIN, midnight(until) + MARGIN):
+            for occurrence in one.build().between(midnight(first) - MARGIN, midnight(until) + MARGIN):
                 found = _span(occurrence, reading, clock, spec)
                 if found is not None:
                     spans.append(found[0])

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -211,12 +211,29 @@ class _Event(EventAdapter):  # type: ignore[misc]
         return super().rrules
 
 
-EVENTS = ComponentsWithName("VEVENT", adapter=_Event, series=_Series)
+class Deferred:
+    """A series' components as the library groups them (by UID, in file order), built into an `Expansion` only
+    when expanded: built one at a time, a calendar's series need not all be in memory at once (about 5 KB each)."""
+
+    def __init__(self, components: list[Any]) -> None:
+        self.components = components
+        self.uid = components[0].uid
+
+    def build(self) -> Expansion:
+        return Expansion(_Series(self.components))
+
+
+EVENTS = ComponentsWithName("VEVENT", adapter=_Event, series=Deferred)
+
+
+def deferred_series(calendar: icalendar.Calendar) -> list[Deferred]:
+    """The calendar's VEVENT series as recurring_ical_events.of(calendar).series groups them, not yet built."""
+    return list(recurring_ical_events.of(calendar, components=[EVENTS]).series)
 
 
 def series_of(calendar: icalendar.Calendar) -> list[Expansion]:
     """The calendar's VEVENT series as recurring_ical_events.of(calendar).series, each ready to expand."""
-    return expansions(recurring_ical_events.of(calendar, components=[EVENTS]).series)
+    return [one.build() for one in deferred_series(calendar)]
 
 
 NEAR_IDS = timedelta(days=2)  # a start's recurrence ids, its UTC and its wall time, are within 14 hours of the latter
@@ -386,8 +403,4 @@ def _span_test(span_start: Time, span_stop: Time) -> Callable[[Any], bool]:
     return inside
 
 
-def expansions(series: Iterable[Any]) -> list[Expansion]:
-    return [Expansion(one) for one in series]
-
-
-__all__ = ["Expansion", "expansions", "series_of"]
+__all__ = ["Deferred", "Expansion", "deferred_series", "series_of"]
