@@ -230,6 +230,19 @@ def test_a_broken_override_costs_one_occurrence_not_the_series(tmp_path):
     assert cli.exit_code == 3 and "not written" in cli.stderr
 
 
+def test_a_series_the_library_cannot_build_is_skipped_alone(tmp_path):
+    # dateutil refuses BYSETPOS=0: the library cannot build that series (series are built one at a time now).
+    text = calendar(*event("good", ":20270104T090000", ":20270104T100000", "RRULE:FREQ=WEEKLY;COUNT=2"),
+                    *event("bad", ":20270105T090000", ":20270105T100000", "RRULE:FREQ=WEEKLY;BYDAY=TU;BYSETPOS=0"),
+                    *event("after", ":20270106T090000", ":20270106T100000", "RRULE:FREQ=DAILY;COUNT=2"))
+    result = convert([write(tmp_path, text)], "netsapiens", Options(YEAR, zone="UTC"))
+    hours = [Span(at(2027, 1, d, 9), at(2027, 1, d, 10)) for d in (4, 6, 7, 11)]
+    assert spans(result) == hours
+    skipped = {o.item.key: o.item.skipped for o in result.report.outcomes.values()}
+    assert skipped["good"] is None and skipped["after"] is None
+    assert "its recurrence cannot be expanded" in skipped["bad"]
+
+
 def test_argentina_holidays_keep_the_third_monday_of_august():
     # Thunderbird's overrides write DTSTART;VALUE=DATE with a DATE-TIME DTEND; repaired, the series stays whole.
     path = DATA / "corpus" / "thunderbird-holidays__ArgentinaHolidays.ics"
