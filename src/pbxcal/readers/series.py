@@ -273,13 +273,14 @@ class Expansion:
         return self.rules is not None
 
     def between(self, span_start: Time, span_stop: Time) -> list[Any]:
-        """The occurrences `Series.between(span_start, span_stop)` yields (in the same order)."""
+        """The occurrences `Series.between(span_start, span_stop)` yields, in the same order but for the overrides
+        at its end, which come in file order (see `_overrides_in_file_order`)."""
         if self.rules is not None:
             try:
-                return self._direct(span_start, span_stop)
+                return _overrides_in_file_order(self._direct(span_start, span_stop), self.series)
             except Exception:  # whatever breaks here, the library's own path decides (and raises what it raises)
                 pass
-        return list(self.series.between(span_start, span_stop))
+        return _overrides_in_file_order(list(self.series.between(span_start, span_stop)), self.series)
 
     def _direct(self, span_start: Time, span_stop: Time) -> list[Any]:
         """Series.between and RecurrenceRules.rrule_between for a series with a core and no THISANDFUTURE range."""
@@ -330,6 +331,24 @@ class Expansion:
                 returned.add(modification)
                 found.append(series.occurrence(modification))
         return found
+
+
+def _overrides_in_file_order(found: list[Any], series: Any) -> list[Any]:
+    """`found` with the overrides at its end in file order. The library adds the overrides its rules did not reach
+    from a set, whose order follows memory addresses: it changed from run to run, and with it which occurrence a
+    report named first."""
+    overrides = getattr(series, "recurrence_id_to_modification", None)
+    if not overrides or len(found) < 2:
+        return found
+    order: dict[int, int] = {}
+    for adapter in overrides.values():  # keyed by recurrence id, filled in file order
+        order.setdefault(id(adapter), len(order))
+    tail = len(found)
+    while tail and id(getattr(found[tail - 1], "_adapter", None)) in order:
+        tail -= 1
+    if len(found) - tail < 2:
+        return found
+    return found[:tail] + sorted(found[tail:], key=lambda occurrence: order[id(occurrence._adapter)])
 
 
 def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
