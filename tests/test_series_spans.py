@@ -253,11 +253,18 @@ def test_a_wall_time_by_subtraction_is_the_wall_time(moment, fold, zone):
     assert wall == moment and wall.tzinfo is None and isinstance(wall, datetime) and type(wall) is datetime
 
 
-def test_a_core_occurrence_is_the_library_s_occurrence():
+def _text(moment: date | datetime) -> str:
+    zone, fold = getattr(moment, "tzinfo", None), getattr(moment, "fold", 0)
+    return f"{type(moment).__name__}:{moment.isoformat()}:{zone}:{fold}"
+
+
+@pytest.mark.parametrize("start", ["DTSTART;TZID=Europe/Berlin:20260105T090000\r\nDURATION:PT15M",
+                                   "DTSTART;VALUE=DATE:20260105\r\nDTEND;VALUE=DATE:20260107",
+                                   "DTSTART:20260105T090000\r\nDTEND:20260105T093000"])
+def test_a_core_occurrence_is_the_library_s_occurrence(start):
     """What the reader asks of an occurrence (start, end, its VEVENT, its component) equals the library's own."""
-    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Standup\r\n"
-            "DTSTART;TZID=Europe/Berlin:20260105T090000\r\nDURATION:PT15M\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"
-            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    text = (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Standup\r\n{start}\r\n"
+            "RRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     icalendar.use_zoneinfo()
     calendar = icalendar.Calendar.from_ical(text)
     (expansion,) = series_of(calendar)
@@ -265,7 +272,28 @@ def test_a_core_occurrence_is_the_library_s_occurrence():
     public = recurring_ical_events.of(calendar).between(datetime(2026, 1, 1), datetime(2026, 2, 1))
     assert all(isinstance(o, CoreOccurrence) for o in found) and len(found) == len(public) == 3
     for occurrence, component in zip(found, public, strict=True):
-        assert (occurrence.start, occurrence.end) == (component["DTSTART"].dt, component["DTEND"].dt)
+        assert (_text(occurrence.start), _text(occurrence.end)) == (_text(component["DTSTART"].dt),
+                                                                    _text(component["DTEND"].dt))
         assert occurrence.component is calendar.walk("VEVENT")[0]
         assert occurrence.as_component(False).to_ical() == component.to_ical()
-        assert occurrence.is_in_span(date(2026, 1, 6), date(2026, 1, 7)) == (occurrence.start.day == 6)
+        for low, high in [(date(2026, 1, 6), date(2026, 1, 7)), (datetime(2026, 1, 5, 9, 20), datetime(2026, 1, 6))]:
+            assert occurrence.is_in_span(low, high) == occurrence.library().is_in_span(low, high)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_a_start_in_a_repeated_hour_keeps_today_s_span_to_its_fold(zone):
+    """A start in the second pass of a repeated hour (fold=1; the rules give none, but a library might) and one
+    beside it: today's spans, down to each time's fold (Walls drops it, which `Reading.utc` keeps for UTC)."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+            f"DTSTART;TZID={zone}:20261025T013000\r\nDTEND;TZID={zone}:20261025T040000\r\n"
+            "RRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    icalendar.use_zoneinfo()
+    calendar = icalendar.Calendar.from_ical(text)
+    (expansion,) = series_of(calendar)
+    (occurrence, *_) = expansion.between(datetime(2026, 10, 1), datetime(2026, 11, 1))
+    reading, clock = Reading(calendar), WallClock("Europe/Berlin")
+    for fold in (0, 1):
+        start = occurrence.start.replace(hour=2, fold=fold) if zone != "America/New_York" else occurrence.start
+        moved = CoreOccurrence(start, start + occurrence.shape.duration, occurrence.shape)
+        mine, today = ics._Spans(reading, clock, "test")(moved), _today(moved, reading, clock)
+        assert [_text(t) for t in mine[0]] + [mine[1]] == [_text(t) for t in today[0]] + [today[1]]

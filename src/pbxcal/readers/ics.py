@@ -470,7 +470,7 @@ class _Spans:
         if type(occurrence) is CoreOccurrence and self.clock is not None:
             start = occurrence.start
             zone = getattr(start, "tzinfo", None)  # dates have none
-            if zone is not None and not start.fold:  # Reading.instants drops the fold, which `utc` keeps for UTC
+            if zone is not None:
                 instants = self._instants(occurrence.shape, zone)
                 if instants is not None:
                     real_start, real_end = instants(start, occurrence.end)
