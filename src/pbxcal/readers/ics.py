@@ -465,13 +465,17 @@ class _Spans:
         self.reading, self.clock, self.spec = reading, clock, spec
         # (id(shape), id(zone)) -> (shape, zone, instants): a series' start and end in UTC, or None for `_span`
         self.series: dict[tuple[int, int], tuple[Shape, tzinfo, Instants | None]] = {}
+        self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)  # runs share one
 
     def __call__(self, occurrence: Any) -> tuple[Span, bool] | None:
         if type(occurrence) is CoreOccurrence and self.clock is not None:
             start = occurrence.start
             zone = getattr(start, "tzinfo", None)  # dates have none
             if zone is not None:
-                instants = self._instants(occurrence.shape, zone)
+                shape, last_zone, instants = self.last
+                if shape is not occurrence.shape or last_zone is not zone:
+                    instants = self._instants(occurrence.shape, zone)
+                    self.last = (occurrence.shape, zone, instants)
                 if instants is not None:
                     real_start, real_end = instants(start, occurrence.end)
                     return self.clock.span(real_start, real_end) if real_end > real_start else None

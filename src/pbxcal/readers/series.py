@@ -421,15 +421,21 @@ def _span_test(span_start: Time, span_stop: Time) -> Callable[[Time, Time], bool
     naive span ends into it)."""
     naive = all(isinstance(t, datetime) and t.tzinfo is None for t in (span_start, span_stop))
     zoned: dict[int, tuple[tzinfo, datetime, datetime]] = {}
+    last: tuple[object, datetime, datetime] = (object(), datetime.min, datetime.min)  # a zone whose span is ordered
 
     def inside(start: Time, end: Time) -> bool:
+        nonlocal last
         zone = getattr(start, "tzinfo", None)
+        if zone is last[0] and start < end and getattr(end, "tzinfo", None) is zone:
+            return start < last[2] and last[1] < end  # time_span_contains_event's test of two ordered spans
         if not naive or zone is None or getattr(end, "tzinfo", None) is not zone:
             return time_span_contains_event(span_start, span_stop, start, end)
         known = zoned.get(id(zone))
         if known is None or known[0] is not zone:
             known = zoned[id(zone)] = (zone, convert_to_datetime(span_start, zone), convert_to_datetime(span_stop,
                                                                                                          zone))
+        if known[1] < known[2]:
+            last = known
         return time_span_contains_event(known[1], known[2], start, end, comparable=True)
 
     return inside
