@@ -6,7 +6,9 @@ simpler occurrences: each start of the rules the library built from DTSTART, RRU
 rruleset of DTSTART and the RDATEs, then one rrule per RRULE), in the library's UNTIL, not in its EXDATE sets,
 lasting the core's duration, unless a RECURRENCE-ID override replaces it; then the overrides the rules did not
 reach, as `Series.between` adds them. `Expansion.between` takes exactly those, with the library's own objects and
-tests, and builds the library's own occurrences; every other series (and one whose overrides carry rules of their
+tests: an override is the library's own occurrence, a start of the core a `CoreOccurrence` (its start, end and
+VEVENT; the library's occurrence is built only when its component is asked for), whose spans the reader computes
+once per series (readers/ics._Spans); every other series (and one whose overrides carry rules of their
 own, which the library would check by iterating its cached rules), and any series on which this path fails, goes
 through `Series.between`. Rules are iterated without dateutil's cache (one pass each: the cache only costs a lock
 and a list per occurrence).
@@ -15,12 +17,13 @@ A lone RRULE is built from its values rather than its text (`_rule_of`, through 
 series hooks: `series_of`), with the library's text path for anything read otherwise.
 
 This reads attributes of recurring_ical_events' `Series` and `Series.RecurrenceRules` that are not its documented
-API: `recurrence` (`has_core`, `core`, `rrules`, `tzinfo`, `replace_ends`, `check_exdates_date`,
-`check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`), `recurrence_id_to_modification`,
-`modifications`, `skip_core_modification` and `this_and_future`, the dates in dateutil's `rruleset` (`_rdate`) and
-an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`, `_cache`).
-pyproject.toml pins the versions they were read from; a series without them is expanded by `between`, and
-tests/test_expansion.py compares both paths on the corpus and on generated series.
+API: `recurrence` (`has_core`, `core` and its adapter's `_component`, `rrules`, `tzinfo`, `replace_ends`,
+`check_exdates_date`, `check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`),
+`recurrence_id_to_modification`, `modifications`, `skip_core_modification` and `this_and_future`, the dates in
+dateutil's `rruleset` (`_rdate`) and an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`,
+`_cache`). pyproject.toml pins the versions they were read from; a series without them is expanded by `between`;
+tests/test_expansion.py compares both paths on the corpus and on generated series, tests/test_series_spans.py the
+spans of a CoreOccurrence with those of the library's occurrence.
 """
 
 from __future__ import annotations
