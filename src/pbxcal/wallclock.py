@@ -32,6 +32,21 @@ def tzinfo_offsets(zone: tzinfo) -> Offsets:
     return lambda moment: zone.fromutc(moment.replace(tzinfo=zone)).utcoffset() or timedelta()
 
 
+WALL_BASE = datetime(2000, 1, 1)
+
+
+class Walls:
+    """The naive wall times of aware times in one zone, fold dropped: `moment - base` of two times with the same
+    tzinfo is their wall-clock difference. It costs a fraction of `moment.replace(tzinfo=None)`, a keyword call."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.base = WALL_BASE.replace(tzinfo=zone)
+
+    def of(self, moment: datetime) -> datetime:
+        return WALL_BASE + (moment - self.base)
+
+
 def to_utc(local: datetime, offsets: Offsets) -> datetime:
     """The naive UTC instant of a naive local time, with RFC 5545's rules for repeated and skipped times."""
     guesses = {offsets(local - NEAR), offsets(local), offsets(local + NEAR)}
@@ -191,5 +206,6 @@ def offset_at(changes: list[datetime], offsets_after: list[timedelta], before_fi
     return offset
 
 
-__all__ = ["Offsets", "WallClock", "ZoneTable", "offset_at", "to_utc", "tzinfo_offsets", "zone_table",
+__all__ = ["WALL_BASE", "Offsets", "WallClock", "Walls", "ZoneTable", "offset_at", "to_utc", "tzinfo_offsets",
+           "zone_table",
            "zoneinfo_to_utc"]

@@ -11,7 +11,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,8 +26,8 @@ from ..spans import Span
 from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
-from .rfc5545 import NOMINAL_DAYS, Reading, component_of
-from .series import Deferred, deferred_series
+from .rfc5545 import NOMINAL_DAYS, Instants, Reading, component_of
+from .series import CoreOccurrence, Deferred, Shape, deferred_series
 from .tzids import (
     SAME_OFFSETS_YEARS,
     display_tzid,
@@ -459,6 +459,42 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
     return clock.span(real_start, real_end)
 
 
+class _Spans:
+    """`_span` of each occurrence. The core occurrences of a direct series, timed in one zone, share what
+    `Reading.utc` and `Reading.end` look up per occurrence: `Reading.instants` looks it up once per series."""
+
+    def __init__(self, reading: Reading, clock: WallClock | None, spec: str) -> None:
+        self.reading, self.clock, self.spec = reading, clock, spec
+        # (id(shape), id(zone)) -> (shape, zone, instants): a series' start and end in UTC, or None for `_span`
+        self.series: dict[tuple[int, int], tuple[Shape, tzinfo, Instants | None]] = {}
+        self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)  # runs share one
+
+    def __call__(self, occurrence: Any) -> tuple[Span, bool] | None:
+        if type(occurrence) is CoreOccurrence and self.clock is not None:
+            start = occurrence.start
+            zone = getattr(start, "tzinfo", None)  # dates have none
+            if zone is not None:
+                shape, last_zone, instants = self.last
+                if shape is not occurrence.shape or last_zone is not zone:
+                    instants = self._instants(occurrence.shape, zone)
+                    self.last = (occurrence.shape, zone, instants)
+                if instants is not None:
+                    real_start, real_end = instants(start, occurrence.end)
+                    return self.clock.span(real_start, real_end) if real_end > real_start else None
+        return _span(occurrence, self.reading, self.clock, self.spec)
+
+    def _instants(self, shape: Shape, zone: tzinfo) -> Instants | None:
+        known = self.series.get((id(shape), id(zone)))
+        if known is None or known[0] is not shape or known[1] is not zone:
+            try:
+                instants = None if shape.component is None else self.reading.instants(shape.component, zone,
+                                                                                       shape.duration)
+            except Exception:  # whatever breaks, `_span` breaks alike, occurrence by occurrence
+                instants = None
+            known = self.series[(id(shape), id(zone))] = (shape, zone, instants)
+        return known[2]
+
+
 def _floating(value: date | datetime) -> datetime:
     if not isinstance(value, datetime):
         return midnight(value)
@@ -467,6 +503,7 @@ def _floating(value: date | datetime) -> datetime:
 
 def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str, Item], reading: Reading,
              clock: WallClock | None, limit: int, seen: list[int], cancelled: set[str]) -> None:
+    span_of = _Spans(reading, clock, spec)
     for uid, occurrence in occurrences:
         seen[0] += 1
         if seen[0] > limit:
@@ -477,7 +514,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str,
         item = items.get(uid)
         if item is None or item.skipped:
             continue
-        found = _span(occurrence, reading, clock, spec)
+        found = span_of(occurrence)
         if found is None:
             item.notes.append(f"occurrence at {occurrence.start} has no duration (active never); not written")
             continue
@@ -500,9 +537,10 @@ def _later(spec: str, uid: str, series: list[Deferred], reading: Reading, clock:
         if any(estimate_occurrences(e, midnight(until)) > limit for e in events):
             return None
         spans: list[Span] = []
+        span_of = _Spans(reading, clock, spec)
         for one in mine:
             for occurrence in one.build().between(midnight(first) - MARGIN, midnight(until) + MARGIN):
-                found = _span(occurrence, reading, clock, spec)
+                found = span_of(occurrence)
                 if found is not None:
                     spans.append(found[0])
         return tuple(spans)

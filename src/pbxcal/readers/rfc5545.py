@@ -11,14 +11,18 @@ One Reading belongs to one calendar: its VTIMEZONE definitions never reach anoth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from ..wallclock import Offsets, to_utc, tzinfo_offsets, zone_table
+from ..wallclock import WALL_BASE, Offsets, to_utc, tzinfo_offsets, zone_table
 from .tzids import definition_offsets
+
+# An occurrence's aware start and end -> its real (naive UTC) start and end
+Instants = Callable[[datetime, datetime], tuple[datetime, datetime]]
 
 NOMINAL_DAYS = "X-PBXCAL-NOMINAL-DAYS"  # the reader marks each DURATION with its weeks and days as written
 
@@ -56,6 +60,30 @@ class Reading:
             return zone_table(zone).to_utc(moment.replace(tzinfo=None))
         return to_utc(moment.replace(tzinfo=None), self.offsets(zone))
 
+    def utc_of(self, zone: tzinfo) -> Callable[[datetime], datetime]:
+        """`utc` of the aware times of one zone, as a function of their naive wall time."""
+        if zone is UTC:
+            return _unchanged
+        if isinstance(zone, ZoneInfo):
+            return zone_table(zone).to_utc
+        offsets = self.offsets(zone)
+        return lambda local: to_utc(local, offsets)
+
+    def instants(self, component: icalendar.Component, zone: tzinfo, length: timedelta) -> Instants:
+        """(`utc(start)`, `end(component, start, end)`) of occurrences in `zone` that end `length` after they start
+        on the wall clock, as a function of the start and end: what `end` looks up is looked up once."""
+        utc, base = self.utc_of(zone), WALL_BASE.replace(tzinfo=zone)
+        if self._length(component) != length:  # no DTEND/DURATION, or not its length: the wall end stands
+            return lambda start, end: (utc(WALL_BASE + (start - base)), utc(WALL_BASE + (end - base)))
+        exact = self._exact_length(component)
+        if exact is not None:
+            def exactly(start: datetime, _end: datetime) -> tuple[datetime, datetime]:
+                real_start = utc(WALL_BASE + (start - base))
+                return real_start, real_start + exact
+            return exactly
+        nominal, rest = self._nominal(component)
+        return lambda start, end: (utc(WALL_BASE + (start - base)), utc(WALL_BASE + (start - base) + nominal) + rest)
+
     def end(self, component: icalendar.Component | None, start: datetime, end: datetime,
             real_start: datetime | None = None) -> datetime:
         """The real end of an occurrence starting at aware `start` (`real_start` in UTC, when known), given
@@ -63,19 +91,28 @@ class Reading:
         end = _comparable(end, start)
         if component is None:
             return self.utc(end)
-        known = self._lengths.get(id(component))
-        if known is None or known[0] is not component:  # read once per component, not per occurrence
-            known = self._lengths[id(component)] = (component, self._default_length(component))
-        default = known[1]
+        default = self._length(component)
         if default is None or end - start != default:  # no DTEND/DURATION, or an RDATE period's own end
             return self.utc(end)
         exact = self._exact_length(component)
         if exact is not None:
             return (self.utc(start) if real_start is None else real_start) + exact
+        nominal, rest = self._nominal(component)
+        return self.utc(start + nominal) + rest
+
+    def _length(self, component: icalendar.Component) -> timedelta | None:
+        known = self._lengths.get(id(component))
+        if known is None or known[0] is not component:  # read once per component, not per occurrence
+            known = self._lengths[id(component)] = (component, self._default_length(component))
+        return known[1]
+
+    @staticmethod
+    def _nominal(component: icalendar.Component) -> tuple[timedelta, timedelta]:
+        """DURATION's nominal days, and the exact rest."""
         value = component["DURATION"]
         duration = abs(value.dt)
         nominal = timedelta(days=int(value.params.get(NOMINAL_DAYS, duration.days)))
-        return self.utc(start + nominal) + (duration - nominal)
+        return nominal, duration - nominal
 
     @staticmethod
     def _default_length(component: icalendar.Component) -> timedelta | None:
@@ -117,6 +154,10 @@ def _comparable(value: date | datetime, like: date | datetime) -> datetime:
     return value
 
 
+def _unchanged(moment: datetime) -> datetime:
+    return moment
+
+
 def component_of(occurrence: Any) -> icalendar.Component | None:
     """The VEVENT an occurrence was made from (its master, its override, or a THISANDFUTURE modification)."""
     component = getattr(occurrence, "component", None)
@@ -126,4 +167,4 @@ def component_of(occurrence: Any) -> icalendar.Component | None:
     return component
 
 
-__all__ = ["NOMINAL_DAYS", "Reading", "component_of"]
+__all__ = ["NOMINAL_DAYS", "Instants", "Reading", "component_of"]

@@ -6,7 +6,9 @@ simpler occurrences: each start of the rules the library built from DTSTART, RRU
 rruleset of DTSTART and the RDATEs, then one rrule per RRULE), in the library's UNTIL, not in its EXDATE sets,
 lasting the core's duration, unless a RECURRENCE-ID override replaces it; then the overrides the rules did not
 reach, as `Series.between` adds them. `Expansion.between` takes exactly those, with the library's own objects and
-tests, and builds the library's own occurrences; every other series (and one whose overrides carry rules of their
+tests: an override is the library's own occurrence, a start of the core a `CoreOccurrence` (its start, end and
+VEVENT; the library's occurrence is built only when its component is asked for), whose spans the reader computes
+once per series (readers/ics._Spans); every other series (and one whose overrides carry rules of their
 own, which the library would check by iterating its cached rules), and any series on which this path fails, goes
 through `Series.between`. Rules are iterated without dateutil's cache (one pass each: the cache only costs a lock
 and a list per occurrence).
@@ -15,12 +17,13 @@ A lone RRULE is built from its values rather than its text (`_rule_of`, through 
 series hooks: `series_of`), with the library's text path for anything read otherwise.
 
 This reads attributes of recurring_ical_events' `Series` and `Series.RecurrenceRules` that are not its documented
-API: `recurrence` (`has_core`, `core`, `rrules`, `tzinfo`, `replace_ends`, `check_exdates_date`,
-`check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`), `recurrence_id_to_modification`,
-`modifications`, `skip_core_modification` and `this_and_future`, the dates in dateutil's `rruleset` (`_rdate`) and
-an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`, `_cache`).
-pyproject.toml pins the versions they were read from; a series without them is expanded by `between`, and
-tests/test_expansion.py compares both paths on the corpus and on generated series.
+API: `recurrence` (`has_core`, `core` and its adapter's `_component`, `rrules`, `tzinfo`, `replace_ends`,
+`check_exdates_date`, `check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`),
+`recurrence_id_to_modification`, `modifications`, `skip_core_modification` and `this_and_future`, the dates in
+dateutil's `rruleset` (`_rdate`) and an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`,
+`_cache`). pyproject.toml pins the versions they were read from; a series without them is expanded by `between`;
+tests/test_expansion.py compares both paths on the corpus and on generated series, tests/test_series_spans.py the
+spans of a CoreOccurrence with those of the library's occurrence.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ from recurring_ical_events.util import (
     time_span_contains_event,
     to_recurrence_ids,
 )
+
+from ..wallclock import Walls
 
 Time = date | datetime
 
@@ -174,9 +179,10 @@ class _Stepped(rrule):  # type: ignore[misc]
         days = (after.replace(tzinfo=None) - first.replace(tzinfo=None)).days - 2
         number = max(0, days // step)
         found = []
+        one_step = timedelta(days=step)  # multiplied, not built per occurrence: timedelta(days=...) is costly
         while self._count is None or number < self._count:
             try:
-                moment = first + timedelta(days=number * step)
+                moment = first + number * one_step
             except OverflowError:  # past year 9999, where dateutil stops
                 break
             if (self._until is not None and moment > self._until) or moment > before:
@@ -246,15 +252,59 @@ class _Near:
 
     def __init__(self, ids: list[Any]) -> None:
         self.ids = sorted(i for i in ids if isinstance(i, datetime) and i.tzinfo is None)
+        self.walls: Walls | None = None  # of the last zone met
 
     def close(self, start: Any) -> bool:
         if not self.ids:
             return False
         if not isinstance(start, datetime):
             return True
-        wall = start.replace(tzinfo=None) if start.tzinfo is not None else start
+        zone = start.tzinfo
+        if zone is None:
+            wall = start
+        else:
+            if self.walls is None or self.walls.zone is not zone:
+                self.walls = Walls(zone)
+            wall = self.walls.of(start)
         n = bisect_left(self.ids, wall - NEAR_IDS)
         return n < len(self.ids) and self.ids[n] <= wall + NEAR_IDS
+
+
+class Shape:
+    """What every core occurrence of a direct series shares: the series, its core, the core's length (each
+    occurrence ends that long after its start, on the wall clock) and the core's VEVENT."""
+
+    def __init__(self, series: Any) -> None:
+        self.series = series
+        self.core = series.recurrence.core
+        self.duration: timedelta = self.core.duration
+        self.component: icalendar.Event | None = getattr(self.core, "_component", None)  # as component_of reads it
+
+
+class CoreOccurrence:
+    """`series.occurrence(core, start, end)` without building it: the library's occurrence is made only when its
+    component is asked for (a UID with a cancelled event)."""
+
+    __slots__ = ("end", "shape", "start")
+
+    def __init__(self, start: Time, end: Time, shape: Shape) -> None:
+        self.start = start
+        self.end = end
+        self.shape = shape
+
+    @property
+    def component(self) -> icalendar.Event | None:
+        return self.shape.component
+
+    def library(self) -> Any:
+        """The library's own occurrence."""
+        return self.shape.series.occurrence(self.shape.core, self.start, self.end)
+
+    def as_component(self, keep_recurrence_attributes: bool) -> icalendar.Event:
+        return self.library().as_component(keep_recurrence_attributes)
+
+    def is_in_span(self, span_start: Time, span_stop: Time) -> bool:
+        return bool(time_span_contains_event(span_start, span_stop, self.start, self.end))
 
 
 class Expansion:
@@ -266,6 +316,7 @@ class Expansion:
         self.rules = _rules(series)
         if self.rules is not None:
             self.near = _Near([*series.recurrence.check_exdates_datetime, *series.recurrence_id_to_modification])
+            self.shape = Shape(series)  # _rules has read each of its attributes
 
     @property
     def direct(self) -> bool:
@@ -291,8 +342,8 @@ class Expansion:
         high = convert_to_datetime(span_stop + after, recurrence.tzinfo)
         exdates, exmoments = recurrence.check_exdates_date, recurrence.check_exdates_datetime
         modifications = series.recurrence_id_to_modification
-        core = recurrence.core
-        duration: timedelta = core.duration
+        shape = self.shape
+        duration = shape.duration
         as_dates = not isinstance(recurrence.original_start, datetime) and not isinstance(recurrence.original_end,
                                                                                           datetime)
         inside = _span_test(span_start, span_stop)
@@ -306,23 +357,24 @@ class Expansion:
                     continue
                 if exdates and convert_to_date(start) in exdates:
                     continue
-                ids = to_recurrence_ids(start) if near.close(start) else ()
-                if exmoments and any(moment in exmoments for moment in ids):
-                    continue
-                modification = get_any(modifications, ids) if modifications else None
-                if modification is not None:
-                    if modification not in returned:
-                        returned.add(modification)
-                        occurrence = series.occurrence(modification)
-                        if occurrence.is_in_span(span_start, span_stop):
-                            found.append(occurrence)
-                    continue
+                if near.close(start):  # else no EXDATE or override id can be one of its recurrence ids
+                    ids = to_recurrence_ids(start)
+                    if exmoments and any(moment in exmoments for moment in ids):
+                        continue
+                    modification = get_any(modifications, ids) if modifications else None
+                    if modification is not None:
+                        if modification not in returned:
+                            returned.add(modification)
+                            occurrence = series.occurrence(modification)
+                            if occurrence.is_in_span(span_start, span_stop):
+                                found.append(occurrence)
+                        continue
                 seen.add(start)
                 end = start + duration
-                occurrence = (series.occurrence(core, convert_to_date(start), convert_to_date(end)) if as_dates
-                              else series.occurrence(core, start, end))
-                if inside(occurrence):
-                    found.append(occurrence)
+                if as_dates:
+                    start, end = convert_to_date(start), convert_to_date(end)
+                if inside(start, end):
+                    found.append(CoreOccurrence(start, end, shape))
         for modification in series.modifications if modifications else ():  # those the rules did not reach
             if (modification in returned or exmoments & set(modification.recurrence_ids)
                     or series.skip_core_modification(modification)):
@@ -402,24 +454,30 @@ class _Dates:
         return self.moments[bisect_left(self.moments, low):bisect_right(self.moments, high)]
 
 
-def _span_test(span_start: Time, span_stop: Time) -> Callable[[Any], bool]:
-    """`occurrence.is_in_span(span_start, span_stop)`, with the span made comparable once per zone for occurrences
-    whose start and end share one zone (make_comparable then converts the naive span ends into it)."""
+def _span_test(span_start: Time, span_stop: Time) -> Callable[[Time, Time], bool]:
+    """`Occurrence.is_in_span(span_start, span_stop)` of an occurrence from `start` to `end`, with the span made
+    comparable once per zone for occurrences whose start and end share one zone (make_comparable then converts the
+    naive span ends into it)."""
     naive = all(isinstance(t, datetime) and t.tzinfo is None for t in (span_start, span_stop))
     zoned: dict[int, tuple[tzinfo, datetime, datetime]] = {}
+    last: tuple[object, datetime, datetime] = (object(), datetime.min, datetime.min)  # a zone whose span is ordered
 
-    def inside(occurrence: Any) -> bool:
-        start, end = occurrence.start, occurrence.end
+    def inside(start: Time, end: Time) -> bool:
+        nonlocal last
         zone = getattr(start, "tzinfo", None)
+        if zone is last[0] and start < end and getattr(end, "tzinfo", None) is zone:
+            return start < last[2] and last[1] < end  # time_span_contains_event's test of two ordered spans
         if not naive or zone is None or getattr(end, "tzinfo", None) is not zone:
-            return bool(occurrence.is_in_span(span_start, span_stop))
+            return time_span_contains_event(span_start, span_stop, start, end)
         known = zoned.get(id(zone))
         if known is None or known[0] is not zone:
             known = zoned[id(zone)] = (zone, convert_to_datetime(span_start, zone), convert_to_datetime(span_stop,
                                                                                                          zone))
+        if known[1] < known[2]:
+            last = known
         return time_span_contains_event(known[1], known[2], start, end, comparable=True)
 
     return inside
 
 
-__all__ = ["Deferred", "Expansion", "deferred_series", "series_of"]
+__all__ = ["CoreOccurrence", "Deferred", "Expansion", "Shape", "deferred_series", "series_of"]
