@@ -24,23 +24,44 @@ def _defer_country_package() -> None:
     """Put `holidays.countries` in place without running its `__init__`, which imports all of the package's
     country modules (about 0.07 s, most of a `convert holidays:US`) only to re-export them. The package's own
     lazy loaders (`holidays.US`, `country_holidays`) import just the module they need; any other use of the
-    package (`from holidays.countries import Germany`, `import *`) runs the `__init__` first, as if imported."""
+    package (`from holidays.countries import Germany`, `import *`, `dir()`) runs the `__init__` first, once, other
+    threads waiting for it as they would for an import."""
     if "holidays.countries" in sys.modules:
         return
     spec = importlib.util.find_spec("holidays.countries")
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     package = importlib.util.module_from_spec(spec)
-    lock = threading.Lock()
+    lock = threading.RLock()
+    state: list[str] = []  # "running", then "done"
 
-    def run_init(name: str) -> Any:
+    def run_init() -> None:
         with lock:
-            if package.__dict__.get("__getattr__") is run_init:
-                del package.__getattr__
+            if state:
+                return  # done, or asked again from inside the __init__ (which sees a partly filled package)
+            state.append("running")
+            try:
                 spec.loader.exec_module(package)  # type: ignore[union-attr]
-        return getattr(package, name)
+            except BaseException:
+                state.clear()  # as a failed import: the next use tries again
+                raise
+            state[:] = ["done"]
+            for name, hook in (("__getattr__", attribute), ("__dir__", listing)):
+                if package.__dict__.get(name) is hook:
+                    delattr(package, name)
 
-    package.__getattr__ = run_init  # type: ignore[attr-defined]
+    def attribute(name: str) -> Any:
+        run_init()
+        if name in package.__dict__:
+            return package.__dict__[name]
+        raise AttributeError(f"module {spec.name!r} has no attribute {name!r}")
+
+    def listing() -> list[str]:
+        run_init()
+        return sorted(package.__dict__)
+
+    package.__getattr__ = attribute  # type: ignore[attr-defined]
+    package.__dir__ = listing  # type: ignore[attr-defined]
     sys.modules[spec.name] = package
     holidays.countries = package  # type: ignore[attr-defined]
 

@@ -206,6 +206,13 @@ class _Rules(Series.RecurrenceRules):  # type: ignore[misc, name-defined]
 class _Series(Series):  # type: ignore[misc]
     RecurrenceRules = _Rules
 
+    def __init__(self, components: Any) -> None:
+        super().__init__(components)
+        # The library keeps its overrides in a set and adds those its rules do not reach in the set's order, which
+        # follows memory addresses: it changed from run to run, and with it which occurrence a report named first.
+        # The same overrides in the order the library met them (file order), as a dict: iterated and tested alike.
+        self.modifications = dict.fromkeys(self.recurrence_id_to_modification.values())
+
 
 class _Event(EventAdapter):  # type: ignore[misc]
     @property
@@ -324,14 +331,13 @@ class Expansion:
         return self.rules is not None
 
     def between(self, span_start: Time, span_stop: Time) -> list[Any]:
-        """The occurrences `Series.between(span_start, span_stop)` yields, in the same order but for the overrides
-        at its end, which come in file order (see `_overrides_in_file_order`)."""
+        """The occurrences `Series.between(span_start, span_stop)` yields (in the same order)."""
         if self.rules is not None:
             try:
-                return _overrides_in_file_order(self._direct(span_start, span_stop), self.series)
+                return self._direct(span_start, span_stop)
             except Exception:  # whatever breaks here, the library's own path decides (and raises what it raises)
                 pass
-        return _overrides_in_file_order(list(self.series.between(span_start, span_stop)), self.series)
+        return list(self.series.between(span_start, span_stop))
 
     def _direct(self, span_start: Time, span_stop: Time) -> list[Any]:
         """Series.between and RecurrenceRules.rrule_between for a series with a core and no THISANDFUTURE range."""
@@ -383,24 +389,6 @@ class Expansion:
                 returned.add(modification)
                 found.append(series.occurrence(modification))
         return found
-
-
-def _overrides_in_file_order(found: list[Any], series: Any) -> list[Any]:
-    """`found` with the overrides at its end in file order. The library adds the overrides its rules did not reach
-    from a set, whose order follows memory addresses: it changed from run to run, and with it which occurrence a
-    report named first."""
-    overrides = getattr(series, "recurrence_id_to_modification", None)
-    if not overrides or len(found) < 2:
-        return found
-    order: dict[int, int] = {}
-    for adapter in overrides.values():  # keyed by recurrence id, filled in file order
-        order.setdefault(id(adapter), len(order))
-    tail = len(found)
-    while tail and id(getattr(found[tail - 1], "_adapter", None)) in order:
-        tail -= 1
-    if len(found) - tail < 2:
-        return found
-    return found[:tail] + sorted(found[tail:], key=lambda occurrence: order[id(occurrence._adapter)])
 
 
 def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
