@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
 
@@ -164,6 +165,16 @@ def _key(rank: int, day: date, capabilities: Capabilities | None) -> tuple[Hasha
     return key, period
 
 
+def _keyed(rank: int, days: Iterable[date], capabilities: Capabilities | None
+           ) -> Iterator[tuple[Hashable | None, int]]:
+    """_key of each day in turn: the kind's column of the cached table, without a call per day."""
+    column = map(itemgetter(rank), map(_day_keys, days))
+    if rank != MONTHLY_NTH_RANK or (capabilities and capabilities.fifth_weekday):
+        return column
+    return ((None if key is not None and key[1] == 5 else key, period)  # type: ignore[index]
+            for key, period in column)
+
+
 def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None,
           total: int = 0) -> Iterator[Run]:
     """Runs of one key. An interval longer than the kind's usual cap is taken only for a run holding every one of
@@ -199,8 +210,7 @@ def _kind_groups(rank: int, ordered: list[date], capabilities: Capabilities | No
                  ) -> dict[Hashable, list[tuple[int, date]]]:
     """Per key of one kind, the (period, date) of every date with that key, in date order."""
     by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
-    for day in ordered:
-        key, period = _key(rank, day, capabilities)
+    for day, (key, period) in zip(ordered, _keyed(rank, ordered, capabilities), strict=True):
         if key is not None:
             by_key[key].append((period, day))
     return by_key
@@ -217,8 +227,7 @@ def _most_per_key(rank: int, ordered: list[date]) -> int:
 def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
-    for day in ordered:
-        key, period = _key(rank, day, capabilities)
+    for day, (key, period) in zip(ordered, _keyed(rank, ordered, capabilities), strict=True):
         if key is None or (key not in by_key and len(by_key) == max_keys):
             return None
         by_key.setdefault(key, []).append((period, day))
@@ -272,9 +281,12 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
               + [Rule.once(d) for d in sorted(uncovered)])
     if capabilities is None:
         return greedy
-    # Without a break the one stretch is all of the dates, which single_rule has just turned down.
-    stretches = _stretches(ordered, capabilities) if _breaks(ordered) else None
-    if stretches is not None and _cost(stretches, capabilities) < _cost(greedy, capabilities):
+    # Without a break the one stretch is all of the dates, which single_rule has just turned down. Every rule
+    # takes at least one entry, so as many stretches as the greedy cover's entries cannot beat it.
+    budget = _cost(greedy, capabilities)
+    breaks = _breaks(ordered)
+    stretches = _stretches(ordered, capabilities) if 0 < breaks < budget - 1 else None
+    if stretches is not None and _cost(stretches, capabilities) < budget:
         return stretches
     return greedy
 
@@ -282,8 +294,10 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
 STRETCH_GAP = 3  # days: a weekend between two weekdays keeps a stretch going
 
 
-def _breaks(ordered: list[date]) -> bool:
-    return any((later - earlier).days > STRETCH_GAP for earlier, later in pairwise(ordered))
+def _breaks(ordered: list[date]) -> int:
+    """How many times the dates skip more than STRETCH_GAP days: the stretches, less one."""
+    gap = timedelta(days=STRETCH_GAP)
+    return sum(later - earlier > gap for earlier, later in pairwise(ordered))
 
 
 def _stretches(ordered: list[date], capabilities: Capabilities) -> list[Rule] | None:
@@ -362,7 +376,7 @@ def _kind_bound(rank: int, bound: int, ordered: list[date], uncovered: set[date]
         return len(uncovered)
     if 2 * len(uncovered) > len(ordered):
         return bound
-    keys = Counter(_key(rank, day, capabilities)[0] for day in uncovered)
+    keys = Counter(key for key, _period in _keyed(rank, uncovered, capabilities))
     keys.pop(None, None)
     return min(bound, max(keys.values(), default=0))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from itertools import takewhile
@@ -34,6 +35,7 @@ class Span(NamedTuple):
 
 
 _start = itemgetter(0)
+_end = itemgetter(1)
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:
@@ -62,14 +64,26 @@ def _union(ordered: Iterable[Span]) -> list[Span]:
 
 def clip(spans: Iterable[Span], window: Span) -> list[Span]:
     """The parts of spans inside window, merged."""
-    return clip_sorted(merge(spans), window)  # clipping the union: a pass over fewer, merged spans
+    return _clip_merged(merge(spans), window)  # clipping the union: only its two edge spans can change
 
 
 def clip_sorted(spans: Iterable[Span], window: Span) -> list[Span]:
-    """clip for spans already in order of start: the same list in one pass, without sorting."""
+    """clip for spans already in order of start: the same list without sorting (and none read past the window)."""
+    high = window.end
+    return _clip_merged(_union(takewhile(lambda s: s.start < high, spans)), window)
+
+
+def _clip_merged(merged: list[Span], window: Span) -> list[Span]:
+    """The parts of merged spans inside window: the spans that reach into it, the first and last cut to it."""
     low, high = window
-    return _union(s if low <= s.start and s.end <= high else Span(max(s.start, low), min(s.end, high))
-                  for s in takewhile(lambda s: s.start < high, spans))
+    if high <= low:
+        return []
+    inside = merged[bisect_right(merged, low, key=_end):bisect_left(merged, high, key=_start)]
+    if inside and inside[0].start < low:
+        inside[0] = Span(low, inside[0].end)
+    if inside and inside[-1].end > high:
+        inside[-1] = Span(inside[-1].start, high)
+    return inside
 
 
 def day_parts(span: Span) -> list[Span]:
