@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import chain
 
 from .infer import Capabilities, infer_rules, is_cycle
@@ -87,27 +87,39 @@ def snap_items(items: list[Item], clock: Clock) -> None:
 def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     """Cut merged spans at midnights; join whole days into multi-day blocks. Keys are (offset, length) seconds."""
     shapes: dict[tuple[int, int], list[date]] = defaultdict(list)
+    combine, zero = datetime.combine, time()
     for span in spans:
-        day = span.start.date()
-        low = midnight(day)
-        if span.end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
-            shapes[(int((span.start - low).total_seconds()), int((span.end - span.start).total_seconds()))].append(day)
-            continue
-        run_start: date | None = None
-        while low < span.end:
-            high = low + DAY
-            start, end = max(span.start, low), min(span.end, high)
-            if start == low and end == high:
-                run_start = run_start or day
-            else:
-                if run_start is not None:
-                    shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
-                    run_start = None
-                shapes[(int((start - low).total_seconds()), int((end - start).total_seconds()))].append(day)
-            day, low = day + DAY, high
-        if run_start is not None:
-            shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+        start, end = span
+        day = start.date()
+        low = combine(day, zero)
+        if end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
+            shapes[(start - low).seconds, _seconds(end - start)].append(day)
+        else:
+            _cut_at_midnights(shapes, span, day, low)
     return shapes
+
+
+def _seconds(length: timedelta) -> int:
+    """Whole seconds of a length that is not negative (what int(length.total_seconds()) gives, without a float)."""
+    return length.days * SECONDS_PER_DAY + length.seconds
+
+
+def _cut_at_midnights(shapes: dict[tuple[int, int], list[date]], span: Span, day: date, low: datetime) -> None:
+    """day_pieces for a span past its first midnight: a piece a day, whole days joined."""
+    run_start: date | None = None
+    while low < span.end:
+        high = low + DAY
+        start, end = max(span.start, low), min(span.end, high)
+        if start == low and end == high:
+            run_start = run_start or day
+        else:
+            if run_start is not None:
+                shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+                run_start = None
+            shapes[(_seconds(start - low), _seconds(end - start))].append(day)
+        day, low = day + DAY, high
+    if run_start is not None:
+        shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
 
 
 def _touched_days(spans: list[Span]) -> set[date]:
