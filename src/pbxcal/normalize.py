@@ -21,6 +21,7 @@ MIN_YEARS_TO_EXTEND = 3
 # Thanksgiving") cannot survive the check.
 CHECK_YEARS = 28
 CHECK_AHEAD = timedelta(days=CHECK_YEARS * 366)
+MIDNIGHT = time()
 UNCHECKED = "without a check"  # in a remark, which the command line also says on stderr
 
 
@@ -35,7 +36,7 @@ class Clock:
     last_end: int | None = None
 
 
-def _on_clock(moment: datetime, clock: Clock) -> bool:
+def _on_clock(moment: datetime | time, clock: Clock) -> bool:
     seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
     return not moment.microsecond and not seconds % clock.resolution and seconds != clock.end_of_day
 
@@ -62,9 +63,19 @@ def before_midnight(span: Span, clock: Clock) -> list[Span]:
             if s.end > s.start]
 
 
+def _all_on_clock(spans: Sequence[Span], clock: Clock) -> bool:
+    """Whether snap leaves every span as it is, told from the few times of day a series' spans have."""
+    return all(_on_clock(moment, clock) for moment in set(map(datetime.time, chain.from_iterable(spans))))
+
+
+def _past_a_timed_day(spans: Sequence[Span]) -> bool:
+    """Whether a span starts after a midnight and reaches the next: those before_midnight cuts back."""
+    return any(span.end.date() > span.start.date() and span.start.time() != MIDNIGHT for span in spans)
+
+
 def snap_items(items: list[Item], clock: Clock) -> None:
     for item in items:
-        snapped = [snap(s, clock) for s in item.spans]
+        snapped = item.spans if _all_on_clock(item.spans, clock) else [snap(s, clock) for s in item.spans]
         if snapped != item.spans:
             moved = next(s for s, t in zip(item.spans, snapped, strict=True) if s != t)
             item.notes.append(
@@ -73,7 +84,7 @@ def snap_items(items: list[Item], clock: Clock) -> None:
             )
             item.approximated = True
             item.spans = snapped
-        if clock.last_end is not None:
+        if clock.last_end is not None and _past_a_timed_day(item.spans):
             cut = [piece for s in item.spans for piece in before_midnight(s, clock)]
             if cut != item.spans:
                 moved = next(s for s in item.spans if before_midnight(s, clock) != [s])
