@@ -13,6 +13,8 @@ from operator import itemgetter
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
 
+_first, _second = itemgetter(0), itemgetter(1)
+
 
 def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
@@ -226,18 +228,35 @@ def _most_per_key(rank: int, ordered: list[date]) -> int:
 
 def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
+    by_key = _by_key(rank, ordered, max_keys, capabilities)
+    if by_key is None:
+        return None
+    runs = []
+    for key, matches in by_key.items():
+        # A run that holds every match is the key's only run: no need to look for the rest.
+        found = next(_runs(rank, key, matches, capabilities, len(ordered)), None)
+        if found is None or len(found.dates) != len(matches):
+            return None
+        runs.append(found)
+    return runs
+
+
+def _by_key(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None
+            ) -> dict[Hashable, list[tuple[int, date]]] | None:
+    """The (period, date) of every date per key of this kind, if every date has one of at most max_keys keys."""
+    column = list(_keyed(rank, ordered, capabilities))
+    if max_keys == 1:  # told by counting in C: every key is the first
+        key = column[0][0]
+        keys = list(map(_first, column))
+        if key is None or keys.count(key) != len(keys):
+            return None
+        return {key: list(zip(map(_second, column), ordered, strict=True))}
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
-    for day, (key, period) in zip(ordered, _keyed(rank, ordered, capabilities), strict=True):
+    for day, (key, period) in zip(ordered, column, strict=True):
         if key is None or (key not in by_key and len(by_key) == max_keys):
             return None
         by_key.setdefault(key, []).append((period, day))
-    runs = []
-    for key, matches in by_key.items():
-        found = list(_runs(rank, key, matches, capabilities, len(ordered)))
-        if len(found) != 1 or len(found[0].dates) != len(matches):
-            return None
-        runs.extend(found)
-    return runs
+    return by_key
 
 
 def _may_be_one_run(rank: int, ordered: list[date], capabilities: Capabilities | None) -> bool:
@@ -347,7 +366,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
             continue
         if interval == 0:
             key, matches = groups[n]
-            fresh = sum(d in uncovered for _, d in matches)
+            fresh = sum(map(uncovered.__contains__, map(_second, matches)))
             if fresh < 2:
                 continue
             if fresh < -negative:
@@ -357,7 +376,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
                 runs.append(run)
                 heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
             continue
-        fresh = sum(d in uncovered for d in runs[n].dates)
+        fresh = sum(map(uncovered.__contains__, runs[n].dates))
         if fresh < 2:
             continue
         if fresh < -negative:
