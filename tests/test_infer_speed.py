@@ -312,3 +312,13 @@ def test_stretches_on_a_seeded_corpus_are_chosen_as_the_plain_search_chooses() -
     for n, dates in enumerate(seeded_stretch_sets(600, seed=23)):
         capabilities = TARGET_CAPABILITIES[n % len(TARGET_CAPABILITIES)]
         assert infer_rules(dates, capabilities) == reference_infer_rules(dates, capabilities), (n, capabilities)
+
+
+def test_a_long_cycle_on_several_weekdays_is_no_single_rule_as_the_walk_finds() -> None:
+    """Mondays and Tuesdays every 13 weeks: each weekday alone is a long cycle, taken only for a run holding every
+    date being explained, which neither weekday's run does."""
+    for weeks in (9, 13, 26):
+        days = sorted(date(2026, 1, 5) + timedelta(days=7 * weeks * k + extra) for k in range(8) for extra in (0, 1))
+        for capabilities in ALL_CAPABILITIES:
+            assert infer.single_rule(days, capabilities) == reference_single_rule(days, capabilities)
+            assert infer_rules(days, capabilities) == reference_infer_rules(days, capabilities)

@@ -189,3 +189,17 @@ def test_telphin_conditions_together_are_the_union_of_their_days(conditions: lis
                 midnight = datetime.combine(day, time())
                 expected.append(Span(midnight + timedelta(seconds=begin), midnight + timedelta(seconds=end)))
     assert tp.spans(conditions, window) == reference_union(sorted(expected, key=lambda s: s.start))
+
+
+class _Repeating:
+    """A rule stand-in whose occurrences repeat a date (no rule's do today): the union must still be taken."""
+
+    def occurrences(self, first: date, until: date) -> list[date]:
+        return [date(2026, 1, 5), date(2026, 1, 5), date(2026, 1, 7)]
+
+
+def test_a_series_on_a_repeated_date_is_still_merged() -> None:
+    window = Window(date(2026, 1, 1), date(2026, 2, 1)).span
+    spans = Series("s", _Repeating(), 3600, 7200).spans(window)  # type: ignore[arg-type]
+    assert spans == [Span(datetime(2026, 1, 5, 1), datetime(2026, 1, 5, 3)),
+                     Span(datetime(2026, 1, 7, 1), datetime(2026, 1, 7, 3))]
