@@ -104,7 +104,8 @@ def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
         day = start.date()
         low = combine(day, zero)
         if end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
-            shapes[(start - low).seconds, _seconds(end - start)].append(day)
+            length = end - start  # _seconds(length), without a call: a piece per span
+            shapes[(start - low).seconds, length.days * SECONDS_PER_DAY + length.seconds].append(day)
         else:
             _cut_at_midnights(shapes, span, day, low)
     return shapes
@@ -215,7 +216,7 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
     """The series that reproduce one group of items inside the window (and past it, when open-ended)."""
     open_ended = any(item.open_ended for item in items)
     horizon = midnight(window.until) + (LOOKAHEAD if open_ended else timedelta())
-    spans = clip((s for item in items for s in item.spans), Span(window.span.start, horizon))
+    spans = clip(chain.from_iterable(item.spans for item in items), Span(window.span.start, horizon))
     touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items} if len(items) > 1 else {}
     series: list[Series] = []
     for (offset, length), dates in day_pieces(spans).items():
