@@ -98,11 +98,11 @@ def snap_items(items: list[Item], clock: Clock) -> None:
 def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     """Cut merged spans at midnights; join whole days into multi-day blocks. Keys are (offset, length) seconds."""
     shapes: dict[tuple[int, int], list[date]] = defaultdict(list)
-    combine, zero = datetime.combine, time()
+    combine = datetime.combine
     for span in spans:
         start, end = span
         day = start.date()
-        low = combine(day, zero)
+        low = combine(day, MIDNIGHT)
         if end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
             length = end - start  # _seconds(length), without a call: a piece per span
             shapes[(start - low).seconds, length.days * SECONDS_PER_DAY + length.seconds].append(day)
