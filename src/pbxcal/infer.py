@@ -202,7 +202,7 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
         if j == i:
             i += 1
             continue
-        dates = tuple(d for _, d in matches[i : j + 1])
+        dates = tuple(map(_second, matches[i : j + 1]))
         if interval == 1 or len(dates) >= 3:
             yield Run(rank, interval, dates)
         i = j
