@@ -272,3 +272,53 @@ def test_a_kind_not_yet_cut_into_groups_still_wins_its_tie() -> None:
     assert reference_infer_rules(dates) == expected
     for capabilities in ALL_CAPABILITIES:
         assert infer_rules(dates, capabilities) == reference_infer_rules(dates, capabilities)
+
+
+def test_every_rule_takes_at_least_one_entry_on_every_target() -> None:
+    """infer_rules leaves the stretches out when there are at least as many as the greedy cover's entries: sound
+    only while no rule, of any kind, takes fewer than one entry on any target."""
+    start = date(2026, 3, 2)
+    rules = [Rule(kind.freq, start, kind.by, interval, date(2027, 1, 1), frozenset({0}))
+             for kind in KINDS for interval in (1, 2, 13)]
+    rules += [Rule(Freq.WEEKLY, start, By.WEEKDAYS, 1, date(2027, 1, 1),
+                   frozenset(d for d in range(7) if mask >> d & 1)) for mask in range(1, 128)]
+    rules.append(Rule.once(start))
+    for capabilities in ALL_CAPABILITIES:
+        if capabilities is not None:
+            assert min(capabilities.cost(rule) for rule in rules) >= 1
+
+
+def seeded_stretch_sets(count: int, seed: int) -> list[list[date]]:
+    """Weekdays in two to six stretches with a few dates moved: the inputs where stretches compete with the greedy
+    cover, drawn from a fixed seed."""
+    rng = random.Random(seed)
+    sets = []
+    for _ in range(count):
+        day = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+        found: set[date] = set()
+        for _ in range(rng.randint(2, 6)):
+            weekdays = set(rng.sample(range(7), rng.randint(1, 5)))
+            length = rng.randint(3, 150)
+            found |= {d for k in range(length) if (d := day + timedelta(days=k)).weekday() in weekdays}
+            day += timedelta(days=length + rng.randint(4, 30))
+        ordered = sorted(found)
+        for _ in range(min(rng.randint(0, 3), len(ordered) - 1)):
+            ordered.pop(rng.randrange(len(ordered)))
+        sets.append(ordered)
+    return sets
+
+
+def test_stretches_on_a_seeded_corpus_are_chosen_as_the_plain_search_chooses() -> None:
+    for n, dates in enumerate(seeded_stretch_sets(600, seed=23)):
+        capabilities = TARGET_CAPABILITIES[n % len(TARGET_CAPABILITIES)]
+        assert infer_rules(dates, capabilities) == reference_infer_rules(dates, capabilities), (n, capabilities)
+
+
+def test_a_long_cycle_on_several_weekdays_is_no_single_rule_as_the_walk_finds() -> None:
+    """Mondays and Tuesdays every 13 weeks: each weekday alone is a long cycle, taken only for a run holding every
+    date being explained, which neither weekday's run does."""
+    for weeks in (9, 13, 26):
+        days = sorted(date(2026, 1, 5) + timedelta(days=7 * weeks * k + extra) for k in range(8) for extra in (0, 1))
+        for capabilities in ALL_CAPABILITIES:
+            assert infer.single_rule(days, capabilities) == reference_single_rule(days, capabilities)
+            assert infer_rules(days, capabilities) == reference_infer_rules(days, capabilities)

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 from .model import By, Freq, Rule, days_in_month, is_last_weekday, nth_of_month
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _month_index(day: date) -> int:
@@ -164,6 +167,16 @@ def _key(rank: int, day: date, capabilities: Capabilities | None) -> tuple[Hasha
     return key, period
 
 
+def _keyed(rank: int, days: Iterable[date], capabilities: Capabilities | None
+           ) -> Iterator[tuple[Hashable | None, int]]:
+    """_key of each day in turn: the kind's column of the cached table, without a call per day."""
+    column = map(itemgetter(rank), map(_day_keys, days))
+    if rank != MONTHLY_NTH_RANK or (capabilities and capabilities.fifth_weekday):
+        return column
+    return ((None if key is not None and key[1] == 5 else key, period)  # type: ignore[index]
+            for key, period in column)
+
+
 def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilities: Capabilities | None = None,
           total: int = 0) -> Iterator[Run]:
     """Runs of one key. An interval longer than the kind's usual cap is taken only for a run holding every one of
@@ -189,7 +202,7 @@ def _runs(rank: int, key: Hashable, matches: list[tuple[int, date]], capabilitie
         if j == i:
             i += 1
             continue
-        dates = tuple(d for _, d in matches[i : j + 1])
+        dates = tuple(map(_second, matches[i : j + 1]))
         if interval == 1 or len(dates) >= 3:
             yield Run(rank, interval, dates)
         i = j
@@ -199,8 +212,7 @@ def _kind_groups(rank: int, ordered: list[date], capabilities: Capabilities | No
                  ) -> dict[Hashable, list[tuple[int, date]]]:
     """Per key of one kind, the (period, date) of every date with that key, in date order."""
     by_key: dict[Hashable, list[tuple[int, date]]] = defaultdict(list)
-    for day in ordered:
-        key, period = _key(rank, day, capabilities)
+    for day, (key, period) in zip(ordered, _keyed(rank, ordered, capabilities), strict=True):
         if key is not None:
             by_key[key].append((period, day))
     return by_key
@@ -216,19 +228,35 @@ def _most_per_key(rank: int, ordered: list[date]) -> int:
 
 def _whole_run(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None) -> list[Run] | None:
     """One run per key of this kind covering every date, if at most max_keys keys do; else None."""
+    by_key = _by_key(rank, ordered, max_keys, capabilities)
+    if by_key is None:
+        return None
+    runs = []
+    for key, matches in by_key.items():
+        # A run that holds every match is the key's only run: no need to look for the rest.
+        found = next(_runs(rank, key, matches, capabilities, len(ordered)), None)
+        if found is None or len(found.dates) != len(matches):
+            return None
+        runs.append(found)
+    return runs
+
+
+def _by_key(rank: int, ordered: list[date], max_keys: int, capabilities: Capabilities | None
+            ) -> dict[Hashable, list[tuple[int, date]]] | None:
+    """The (period, date) of every date per key of this kind, if every date has one of at most max_keys keys."""
+    column = list(_keyed(rank, ordered, capabilities))
+    if max_keys == 1:  # told by counting in C: every key is the first
+        key = column[0][0]
+        keys = list(map(_first, column))
+        if key is None or keys.count(key) != len(keys):
+            return None
+        return {key: list(zip(map(_second, column), ordered, strict=True))}
     by_key: dict[Hashable, list[tuple[int, date]]] = {}
-    for day in ordered:
-        key, period = _key(rank, day, capabilities)
+    for day, (key, period) in zip(ordered, column, strict=True):
         if key is None or (key not in by_key and len(by_key) == max_keys):
             return None
         by_key.setdefault(key, []).append((period, day))
-    runs = []
-    for key, matches in by_key.items():
-        found = list(_runs(rank, key, matches, capabilities, len(ordered)))
-        if len(found) != 1 or len(found[0].dates) != len(matches):
-            return None
-        runs.extend(found)
-    return runs
+    return by_key
 
 
 def _may_be_one_run(rank: int, ordered: list[date], capabilities: Capabilities | None) -> bool:
@@ -272,9 +300,12 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
               + [Rule.once(d) for d in sorted(uncovered)])
     if capabilities is None:
         return greedy
-    # Without a break the one stretch is all of the dates, which single_rule has just turned down.
-    stretches = _stretches(ordered, capabilities) if _breaks(ordered) else None
-    if stretches is not None and _cost(stretches, capabilities) < _cost(greedy, capabilities):
+    # Without a break the one stretch is all of the dates, which single_rule has just turned down. Every rule
+    # takes at least one entry, so as many stretches as the greedy cover's entries cannot beat it.
+    budget = _cost(greedy, capabilities)
+    breaks = _breaks(ordered)
+    stretches = _stretches(ordered, capabilities) if 0 < breaks < budget - 1 else None
+    if stretches is not None and _cost(stretches, capabilities) < budget:
         return stretches
     return greedy
 
@@ -282,8 +313,10 @@ def infer_rules(dates: Iterable[date], capabilities: Capabilities | None = None)
 STRETCH_GAP = 3  # days: a weekend between two weekdays keeps a stretch going
 
 
-def _breaks(ordered: list[date]) -> bool:
-    return any((later - earlier).days > STRETCH_GAP for earlier, later in pairwise(ordered))
+def _breaks(ordered: list[date]) -> int:
+    """How many times the dates skip more than STRETCH_GAP days: the stretches, less one."""
+    gap = timedelta(days=STRETCH_GAP)
+    return sum(later - earlier > gap for earlier, later in pairwise(ordered))
 
 
 def _stretches(ordered: list[date], capabilities: Capabilities) -> list[Rule] | None:
@@ -333,7 +366,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
             continue
         if interval == 0:
             key, matches = groups[n]
-            fresh = sum(d in uncovered for _, d in matches)
+            fresh = sum(map(uncovered.__contains__, map(_second, matches)))
             if fresh < 2:
                 continue
             if fresh < -negative:
@@ -343,7 +376,7 @@ def _widest_runs_first(ordered: list[date], uncovered: set[date], capabilities: 
                 runs.append(run)
                 heapq.heappush(heap, (-len(run.dates), rank, run.interval, run.dates[0], len(runs) - 1))
             continue
-        fresh = sum(d in uncovered for d in runs[n].dates)
+        fresh = sum(map(uncovered.__contains__, runs[n].dates))
         if fresh < 2:
             continue
         if fresh < -negative:
@@ -362,7 +395,7 @@ def _kind_bound(rank: int, bound: int, ordered: list[date], uncovered: set[date]
         return len(uncovered)
     if 2 * len(uncovered) > len(ordered):
         return bound
-    keys = Counter(_key(rank, day, capabilities)[0] for day in uncovered)
+    keys = Counter(key for key, _period in _keyed(rank, uncovered, capabilities))
     keys.pop(None, None)
     return min(bound, max(keys.values(), default=0))
 

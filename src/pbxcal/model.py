@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import MAXYEAR, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from itertools import islice
+from operator import lt
 
 from dateutil import rrule as du
 
-from .spans import DAY, Span, clip, clip_sorted, merge
+from .spans import DAY, Span, clip, clip_merged, clip_sorted, merge, span_of
 
 SECONDS_PER_DAY = 86400
 _LAST_MONTH = MAXYEAR * 12 + 11  # December 9999, as _picked numbers months
@@ -226,7 +228,10 @@ class Series:
         days = self.rule.occurrences((window.start - reach).date(), window.end.date() + DAY)
         offset, length = timedelta(seconds=self.offset), timedelta(seconds=self.length)
         combine, zero = datetime.combine, time()
-        return clip_sorted((Span(start := combine(d, zero) + offset, start + length) for d in days), window)
+        made = [span_of((start := combine(d, zero) + offset, start + length)) for d in days]
+        if 0 < self.length < SECONDS_PER_DAY and all(map(lt, days, islice(days, 1, None))):
+            return clip_merged(made, window)  # shorter than a day on days apart: neither overlap nor touch
+        return clip_sorted(made, window)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import chain
 
 from .infer import Capabilities, infer_rules, is_cycle
@@ -21,6 +21,7 @@ MIN_YEARS_TO_EXTEND = 3
 # Thanksgiving") cannot survive the check.
 CHECK_YEARS = 28
 CHECK_AHEAD = timedelta(days=CHECK_YEARS * 366)
+MIDNIGHT = time()
 UNCHECKED = "without a check"  # in a remark, which the command line also says on stderr
 
 
@@ -35,7 +36,7 @@ class Clock:
     last_end: int | None = None
 
 
-def _on_clock(moment: datetime, clock: Clock) -> bool:
+def _on_clock(moment: datetime | time, clock: Clock) -> bool:
     seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
     return not moment.microsecond and not seconds % clock.resolution and seconds != clock.end_of_day
 
@@ -62,9 +63,19 @@ def before_midnight(span: Span, clock: Clock) -> list[Span]:
             if s.end > s.start]
 
 
+def _all_on_clock(spans: Sequence[Span], clock: Clock) -> bool:
+    """Whether snap leaves every span as it is, told from the few times of day a series' spans have."""
+    return all(_on_clock(moment, clock) for moment in set(map(datetime.time, chain.from_iterable(spans))))
+
+
+def _past_a_timed_day(spans: Sequence[Span]) -> bool:
+    """Whether a span starts after a midnight and reaches the next: those before_midnight cuts back."""
+    return any(span.end.date() > span.start.date() and span.start.time() != MIDNIGHT for span in spans)
+
+
 def snap_items(items: list[Item], clock: Clock) -> None:
     for item in items:
-        snapped = [snap(s, clock) for s in item.spans]
+        snapped = item.spans if _all_on_clock(item.spans, clock) else [snap(s, clock) for s in item.spans]
         if snapped != item.spans:
             moved = next(s for s, t in zip(item.spans, snapped, strict=True) if s != t)
             item.notes.append(
@@ -73,7 +84,7 @@ def snap_items(items: list[Item], clock: Clock) -> None:
             )
             item.approximated = True
             item.spans = snapped
-        if clock.last_end is not None:
+        if clock.last_end is not None and _past_a_timed_day(item.spans):
             cut = [piece for s in item.spans for piece in before_midnight(s, clock)]
             if cut != item.spans:
                 moved = next(s for s in item.spans if before_midnight(s, clock) != [s])
@@ -87,27 +98,40 @@ def snap_items(items: list[Item], clock: Clock) -> None:
 def day_pieces(spans: list[Span]) -> dict[tuple[int, int], list[date]]:
     """Cut merged spans at midnights; join whole days into multi-day blocks. Keys are (offset, length) seconds."""
     shapes: dict[tuple[int, int], list[date]] = defaultdict(list)
+    combine = datetime.combine
     for span in spans:
-        day = span.start.date()
-        low = midnight(day)
-        if span.end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
-            shapes[(int((span.start - low).total_seconds()), int((span.end - span.start).total_seconds()))].append(day)
-            continue
-        run_start: date | None = None
-        while low < span.end:
-            high = low + DAY
-            start, end = max(span.start, low), min(span.end, high)
-            if start == low and end == high:
-                run_start = run_start or day
-            else:
-                if run_start is not None:
-                    shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
-                    run_start = None
-                shapes[(int((start - low).total_seconds()), int((end - start).total_seconds()))].append(day)
-            day, low = day + DAY, high
-        if run_start is not None:
-            shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+        start, end = span
+        day = start.date()
+        low = combine(day, MIDNIGHT)
+        if end <= low + DAY:  # inside one day, as most are: one piece, and no run of whole days to join
+            length = end - start  # _seconds(length), without a call: a piece per span
+            shapes[(start - low).seconds, length.days * SECONDS_PER_DAY + length.seconds].append(day)
+        else:
+            _cut_at_midnights(shapes, span, day, low)
     return shapes
+
+
+def _seconds(length: timedelta) -> int:
+    """Whole seconds of a length that is not negative (what int(length.total_seconds()) gives, without a float)."""
+    return length.days * SECONDS_PER_DAY + length.seconds
+
+
+def _cut_at_midnights(shapes: dict[tuple[int, int], list[date]], span: Span, day: date, low: datetime) -> None:
+    """day_pieces for a span past its first midnight: a piece a day, whole days joined."""
+    run_start: date | None = None
+    while low < span.end:
+        high = low + DAY
+        start, end = max(span.start, low), min(span.end, high)
+        if start == low and end == high:
+            run_start = run_start or day
+        else:
+            if run_start is not None:
+                shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
+                run_start = None
+            shapes[(_seconds(start - low), _seconds(end - start))].append(day)
+        day, low = day + DAY, high
+    if run_start is not None:
+        shapes[(0, (day - run_start).days * SECONDS_PER_DAY)].append(run_start)
 
 
 def _touched_days(spans: list[Span]) -> set[date]:
@@ -192,7 +216,7 @@ def group_series(name: str, items: list[Item], window: Window, extend_inferred: 
     """The series that reproduce one group of items inside the window (and past it, when open-ended)."""
     open_ended = any(item.open_ended for item in items)
     horizon = midnight(window.until) + (LOOKAHEAD if open_ended else timedelta())
-    spans = clip((s for item in items for s in item.spans), Span(window.span.start, horizon))
+    spans = clip(chain.from_iterable(item.spans for item in items), Span(window.span.start, horizon))
     touched = {item.key: _touched_days(clip(item.spans, window.span)) for item in items} if len(items) > 1 else {}
     series: list[Series] = []
     for (offset, length), dates in day_pieces(spans).items():

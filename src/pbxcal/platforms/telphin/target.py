@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ...describe import ORDINALS
@@ -14,7 +15,7 @@ from ...errors import BadInputError
 from ...infer import Capabilities
 from ...model import SECONDS_PER_DAY, By, Freq, Rule, Series, Window, days_in_month, midnight
 from ...normalize import Clock
-from ...spans import DAY, Span, clip, merge
+from ...spans import DAY, Span, clip, merge, span_of
 
 NAME = "telphin"
 CLOCK = Clock(resolution=1, end_of_day=SECONDS_PER_DAY - 1)
@@ -417,12 +418,12 @@ def condition_spans(condition: dict[str, Any], window: Window) -> list[Span]:
         return [d.whole for d in _matching_days(full, window)]
     start = _parse_clock(full["start_time"], "start_time", end=False)
     begin, end = timedelta(seconds=start), timedelta(seconds=_parse_clock(full["end_time"], "end_time"))
-    return [Span(d.midnight + begin, d.midnight + end) for d in _matching_days(full, window)]
+    return [span_of((d.midnight + begin, d.midnight + end)) for d in _matching_days(full, window)]
 
 
 def spans(conditions: list[dict[str, Any]], window: Window) -> list[Span]:
     """When the conditions (ORed) are active inside the window."""
-    return clip((s for c in conditions for s in condition_spans(c, window)), window.span)
+    return clip(chain.from_iterable(condition_spans(c, window) for c in conditions), window.span)
 
 
 DOW_NAMES = {dow(w): calendar.day_name[w] for w in range(7)}
