@@ -465,9 +465,9 @@ class _Spans:
 
     def __init__(self, reading: Reading, clock: WallClock | None, spec: str) -> None:
         self.reading, self.clock, self.spec = reading, clock, spec
-        # (id(shape), id(zone)) -> (shape, zone, instants): a series' start and end in UTC, or None for `_span`
-        self.series: dict[tuple[int, int], tuple[Shape, tzinfo, Instants | None]] = {}
-        self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)  # runs share one
+        # The last series and zone met, with their start and end in UTC (None: `_span`). Only the last: a series'
+        # occurrences come together, and a series let go of is freed (a calendar's series are never all in memory).
+        self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)
 
     def __call__(self, occurrence: Any) -> tuple[Span, bool] | None:
         if type(occurrence) is CoreOccurrence and self.clock is not None:
@@ -484,15 +484,10 @@ class _Spans:
         return _span(occurrence, self.reading, self.clock, self.spec)
 
     def _instants(self, shape: Shape, zone: tzinfo) -> Instants | None:
-        known = self.series.get((id(shape), id(zone)))
-        if known is None or known[0] is not shape or known[1] is not zone:
-            try:
-                instants = None if shape.component is None else self.reading.instants(shape.component, zone,
-                                                                                       shape.duration)
-            except Exception:  # whatever breaks, `_span` breaks alike, occurrence by occurrence
-                instants = None
-            known = self.series[(id(shape), id(zone))] = (shape, zone, instants)
-        return known[2]
+        try:
+            return None if shape.component is None else self.reading.instants(shape.component, zone, shape.duration)
+        except Exception:  # whatever breaks, `_span` breaks alike, occurrence by occurrence
+            return None
 
 
 def _floating(value: date | datetime) -> datetime:
