@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 
 import icalendar
+import pytest
 import recurring_ical_events
 
 from pbxcal.readers.series import series_of
@@ -24,17 +25,6 @@ REACHED = "\r\n".join([
     "END:VCALENDAR", ""])
 
 
-def test_overrides_the_rules_reach_keep_the_rules_order():
-    """`_overrides_in_file_order` sorts every override at the end of the list, also those the rules reached (which
-    the library yields in date order, deterministically): the approximation note then names another occurrence."""
-    calendar = icalendar.Calendar.from_ical(REACHED)
-    first, until = datetime(2026, 1, 1), datetime(2027, 1, 1)
-    [library] = recurring_ical_events.of(calendar).series
-    expected = [o.start for o in library.between(first, until)]
-    [expansion] = series_of(calendar)
-    assert [o.start for o in expansion.between(first, until)] == expected
-
-
 THISANDFUTURE = "\r\n".join([
     "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x",
     "BEGIN:VEVENT", "UID:t", "DTSTART;TZID=Europe/Berlin:20260105T090000",
@@ -46,10 +36,11 @@ THISANDFUTURE = "\r\n".join([
     "END:VCALENDAR", ""])
 
 
-def test_a_thisandfuture_series_keeps_the_library_order():
-    """Every occurrence after a THISANDFUTURE comes from an override adapter, so the whole tail is re-sorted: the
-    plain override (2 Feb, first in the file) jumps ahead of 12 Jan .. 26 Jan."""
-    calendar = icalendar.Calendar.from_ical(THISANDFUTURE)
+@pytest.mark.parametrize("text", [REACHED, THISANDFUTURE], ids=["reached", "thisandfuture"])
+def test_overrides_the_rules_reach_keep_the_library_s_order(text):
+    """Overrides the rules reach come where the library puts them (by date), also every occurrence after a
+    THISANDFUTURE; a re-sort of all trailing overrides once moved them and the note that names the first."""
+    calendar = icalendar.Calendar.from_ical(text)
     first, until = datetime(2026, 1, 1), datetime(2027, 1, 1)
     [library] = recurring_ical_events.of(calendar).series
     expected = [o.start for o in library.between(first, until)]
