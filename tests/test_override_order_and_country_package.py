@@ -77,8 +77,8 @@ print(errors or "ok")
 
 
 def test_the_deferred_country_package_serves_concurrent_threads():
-    """run_init deletes `__getattr__` before exec_module has filled the package: a second thread then finds neither
-    the attribute nor the hook (a normal import makes it wait on the module lock)."""
+    """Threads that use the deferred package at once all find what they ask for (its __init__ runs once, under a
+    lock, the others waiting for it as for an import)."""
     done = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "ok"
 
