@@ -159,11 +159,16 @@ def _day_keys(day: date) -> tuple[tuple[Hashable | None, int], ...]:
     return tuple((kind.key(day), kind.period(day)) for kind in KINDS)
 
 
+def _drops_fifth(rank: int, capabilities: Capabilities | None) -> bool:
+    """Whether this kind's "5th weekday" keys are None: the target cannot write them."""
+    return rank == MONTHLY_NTH_RANK and not (capabilities and capabilities.fifth_weekday)
+
+
 def _key(rank: int, day: date, capabilities: Capabilities | None) -> tuple[Hashable | None, int]:
     """The day's key in the kind of this rank (None when the target cannot write that kind of key), and period."""
     key, period = _day_keys(day)[rank]
-    if rank == MONTHLY_NTH_RANK and key is not None and key[1] == 5:  # type: ignore[index]
-        return (key if capabilities and capabilities.fifth_weekday else None), period
+    if _drops_fifth(rank, capabilities) and key is not None and key[1] == 5:  # type: ignore[index]
+        return None, period
     return key, period
 
 
@@ -171,7 +176,7 @@ def _keyed(rank: int, days: Iterable[date], capabilities: Capabilities | None
            ) -> Iterator[tuple[Hashable | None, int]]:
     """_key of each day in turn: the kind's column of the cached table, without a call per day."""
     column = map(itemgetter(rank), map(_day_keys, days))
-    if rank != MONTHLY_NTH_RANK or (capabilities and capabilities.fifth_weekday):
+    if not _drops_fifth(rank, capabilities):
         return column
     return ((None if key is not None and key[1] == 5 else key, period)  # type: ignore[index]
             for key, period in column)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from ..wallclock import WALL_BASE, Offsets, to_utc, tzinfo_offsets, zone_table
+from ..wallclock import Offsets, Walls, to_utc, tzinfo_offsets, zone_table
 from .tzids import definition_offsets
 
 # An occurrence's aware start and end -> its real (naive UTC) start and end
@@ -72,17 +72,17 @@ class Reading:
     def instants(self, component: icalendar.Component, zone: tzinfo, length: timedelta) -> Instants:
         """(`utc(start)`, `end(component, start, end)`) of occurrences in `zone` that end `length` after they start
         on the wall clock, as a function of the start and end: what `end` looks up is looked up once."""
-        utc, base = self.utc_of(zone), WALL_BASE.replace(tzinfo=zone)
+        utc, wall = self.utc_of(zone), Walls(zone).of
         if self._length(component) != length:  # no DTEND/DURATION, or not its length: the wall end stands
-            return lambda start, end: (utc(WALL_BASE + (start - base)), utc(WALL_BASE + (end - base)))
+            return lambda start, end: (utc(wall(start)), utc(wall(end)))
         exact = self._exact_length(component)
         if exact is not None:
             def exactly(start: datetime, _end: datetime) -> tuple[datetime, datetime]:
-                real_start = utc(WALL_BASE + (start - base))
+                real_start = utc(wall(start))
                 return real_start, real_start + exact
             return exactly
         nominal, rest = self._nominal(component)
-        return lambda start, end: (utc(WALL_BASE + (start - base)), utc(WALL_BASE + (start - base) + nominal) + rest)
+        return lambda start, end: (utc(wall(start)), utc(wall(start) + nominal) + rest)
 
     def end(self, component: icalendar.Component | None, start: datetime, end: datetime,
             real_start: datetime | None = None) -> datetime:
