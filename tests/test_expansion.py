@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import FR, MO, TU, rrule, rrulestr
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
@@ -286,37 +286,57 @@ def test_parts_read_otherwise_leave_the_rule_to_the_library_s_text(text):
     assert _rule_of(icalendar.vRecur.from_ical(text), datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Europe/Berlin"))) is None
 
 
-# A DAILY or WEEKLY rule without BY parts counts its way to the window (series._Stepped) instead of iterating from
-# its start: the same occurrences as dateutil's own rule with the same arguments.
+# A rule whose BY parts only pick days of its period (series._Periods: DAILY without them, WEEKLY weekdays, MONTHLY
+# days of the month, YEARLY months and days) counts its way to the window (series._Stepped) instead of iterating from
+# its start: the same occurrences as dateutil's own rule with the same arguments. Other parts (ordinal weekdays,
+# negative days, BYHOUR, BYSETPOS) are drawn too: dateutil iterates those, and must still agree with itself.
 STEP_ZONES = [None, "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC", "Pacific/Kiritimati",
               "Pacific/Pago_Pago"]  # the last two: 25 hours apart
+FREQUENCIES = {"YEARLY": 0, "MONTHLY": 1, "WEEKLY": 2, "DAILY": 3}
+BY_PARTS = st.fixed_dictionaries({}, optional={
+    "byweekday": st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, MO(1), FR(-1), TU(2)]), min_size=1, max_size=4),
+    "bymonthday": st.lists(st.sampled_from([1, 5, 15, 28, 29, 30, 31, -1]), min_size=1, max_size=3),
+    "bymonth": st.lists(st.integers(1, 12), min_size=1, max_size=3),
+    "byhour": st.sampled_from([[9], [7, 18]]),
+    "bysetpos": st.just([1]),
+})
 
 
 @settings(max_examples=1500, deadline=None)
 @given(zone=st.sampled_from(STEP_ZONES), bounds_zone=st.sampled_from(STEP_ZONES),
        start=st.datetimes(datetime(2018, 1, 1), datetime(2030, 12, 31)), fold=st.integers(0, 1),
-       freq=st.sampled_from(["DAILY", "WEEKLY"]), interval=st.integers(1, 5), wkst=st.sampled_from([None, "MO", "SU"]),
+       freq=st.sampled_from(list(FREQUENCIES)), interval=st.integers(1, 5), wkst=st.sampled_from([None, "MO", "SU"]),
+       parts=st.one_of(st.just({}), BY_PARTS),
        count=st.one_of(st.none(), st.integers(1, 60)), until_days=st.one_of(st.none(), st.integers(-2, 3000)),
        after_days=st.integers(-30, 4000), after_seconds=st.integers(0, 86399), length=st.integers(0, 800))
 @example(zone=None, bounds_zone=None, start=datetime(2026, 3, 1, 9), fold=0, freq="DAILY", interval=1, wkst=None,
-         count=None, until_days=10, after_days=2, after_seconds=0, length=20)  # UNTIL on an occurrence
+         parts={}, count=None, until_days=10, after_days=2, after_seconds=0, length=20)  # UNTIL on an occurrence
 @example(zone="Europe/Berlin", bounds_zone="UTC", start=datetime(2026, 3, 1, 9), fold=0, freq="WEEKLY", interval=2,
-         wkst="SU", count=None, until_days=28, after_days=2, after_seconds=0, length=40)
-def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, fold, freq, interval, wkst, count,
-                                                     until_days, after_days, after_seconds, length):
+         wkst="SU", parts={}, count=None, until_days=28, after_days=2, after_seconds=0, length=40)
+@example(zone="Europe/Berlin", bounds_zone=None, start=datetime(2024, 2, 29, 9), fold=0, freq="YEARLY", interval=1,
+         wkst=None, parts={}, count=3, until_days=None, after_days=700, after_seconds=0, length=3000)  # leap days
+@example(zone=None, bounds_zone=None, start=datetime(2026, 1, 31, 9), fold=0, freq="MONTHLY", interval=1,
+         wkst=None, parts={}, count=7, until_days=None, after_days=40, after_seconds=0, length=400)  # short months
+@example(zone="America/New_York", bounds_zone="UTC", start=datetime(2026, 3, 4, 9), fold=0, freq="WEEKLY",
+         interval=2, wkst="SU", parts={"byweekday": [0, 2, 6]}, count=9, until_days=None, after_days=15,
+         after_seconds=0, length=60)  # weekdays before DTSTART's in its own week
+@example(zone="Pacific/Pago_Pago", bounds_zone="Pacific/Kiritimati", start=datetime(2026, 3, 1, 23), fold=0,
+         freq="DAILY", interval=1, wkst=None, parts={}, count=None, until_days=None, after_days=10,
+         after_seconds=3600, length=5)  # the first occurrence in: two wall days before the window's (25 hours apart)
+def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, fold, freq, interval, wkst, parts,
+                                                     count, until_days, after_days, after_seconds, length):
     from pbxcal.readers.series import _Stepped
 
     tz = ZoneInfo(zone) if zone else None
     first = start.replace(tzinfo=tz, fold=fold)
-    arguments: dict[str, Any] = {"interval": interval, "count": count}
+    arguments: dict[str, Any] = {"interval": interval, "count": count, **parts}
     if wkst:
         arguments["wkst"] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(wkst)
     if until_days is not None:  # on an occurrence (for a whole number of steps) or between two
         until = first + timedelta(days=until_days, hours=5 * (until_days % 2))
         arguments["until"] = until.astimezone(ZoneInfo("UTC")) if tz else until
-    freqs = {"DAILY": 3, "WEEKLY": 2}
-    stepped = _Stepped(freqs[freq], dtstart=first, cache=False, **arguments)
-    reference = rrule(freqs[freq], dtstart=first, **arguments)
+    stepped = _Stepped(FREQUENCIES[freq], dtstart=first, cache=False, **arguments)
+    reference = rrule(FREQUENCIES[freq], dtstart=first, **arguments)
     other = ZoneInfo(bounds_zone) if bounds_zone and tz else tz  # aware bounds for an aware rule, as the library's
     low = start.replace(tzinfo=other, fold=0) + timedelta(days=after_days, seconds=after_seconds)
     high = low + timedelta(days=length, hours=3)
@@ -325,6 +345,20 @@ def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, f
         return [f"{m.isoformat()}|{m.fold}|{m.tzinfo!r}" for m in moments]
 
     assert text(stepped.between(low, high, inc=True)) == text(reference.between(low, high, inc=True))
+
+
+@pytest.mark.parametrize(("freq", "parts", "counted"), [
+    (3, {}, True), (2, {}, True), (2, {"byweekday": [0, 3]}, True), (1, {}, True), (1, {"bymonthday": [1, 31]}, True),
+    (0, {}, True), (0, {"bymonth": [2, 3], "bymonthday": [29]}, True), (0, {"bymonth": [13]}, False),
+    (1, {"byweekday": [MO(2)]}, False), (1, {"bymonthday": [-1]}, False), (2, {"byhour": [7, 18]}, False),
+    (3, {"byweekday": [0]}, False), (0, {"byweekno": [1]}, False), (1, {"bysetpos": [1], "byweekday": [0]}, False)])
+def test_only_rules_that_pick_days_of_their_period_are_counted(freq, parts, counted):
+    """Which rules the stepped path counts and which dateutil iterates: the hypothesis test above compares both
+    with dateutil, this says that the counted ones are the cheap ones."""
+    from pbxcal.readers.series import _Stepped
+
+    rule = _Stepped(freq, dtstart=datetime(2026, 1, 31, 9), cache=False, **parts)
+    assert (rule.periods is not None) == counted
 
 
 # Review findings: inputs on which Python's datetime order is not one order (a time in a DST gap among dates of

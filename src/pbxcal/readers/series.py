@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from calendar import isleap
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import MAXYEAR, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import icalendar
@@ -150,47 +151,122 @@ def _rule_of(recur: icalendar.vRecur, start: datetime) -> rrule | None:
     arguments = _arguments(recur, start)
     if arguments is None:
         return None
-    kind = _Stepped if arguments.keys() <= STEPPED_PARTS and arguments["freq"] in (DAILY, WEEKLY) else rrule
     try:
-        rule = kind(dtstart=start, cache=False, **arguments)
+        rule = _Stepped(dtstart=start, cache=False, **arguments)
     except Exception:  # the library's own reading decides what a rule dateutil refuses means
         return None
     rule.until = arguments.get("until")  # type: ignore[attr-defined]
     return rule
 
 
-STEPPED_PARTS = frozenset({"freq", "interval", "count", "until", "wkst"})
+# Per frequency, whether a rule _Periods reads has BYMONTH, (positive) BYMONTHDAY and BYDAY (without ordinals) once
+# dateutil has filled in its defaults; a rule with any other BY part, or these otherwise, is iterated by dateutil.
+PERIOD_PARTS = {DAILY: (False, False, False), WEEKLY: (False, False, True), MONTHLY: (False, True, False),
+                YEARLY: (True, True, False)}
+LAST_ORDINAL = date.max.toordinal()
+MONTHS, DAYS = frozenset(range(1, 13)), frozenset(range(1, 32))
+
+
+class _Periods:
+    """The dates of a rule whose BY parts only pick days of its period, as dateutil's iteration finds them: period k
+    is the (interval * k)-th day, week (from WKST), month or year from DTSTART's; its dates are, in order, the
+    period's days on the rule's weekdays (WEEKLY) or on its days of the month in its months (MONTHLY, YEARLY), those
+    that exist. `of` gives None for any other rule."""
+
+    def __init__(self, rule: rrule) -> None:
+        start: datetime = rule._dtstart
+        self.freq, self.interval = rule._freq, rule._interval
+        self.ordinal, self.year, self.month = start.toordinal(), start.year, start.month
+        self.week = self.ordinal - (start.weekday() - rule._wkst) % 7  # the first day of DTSTART's week
+        self.offsets = sorted((day - rule._wkst) % 7 for day in rule._byweekday or ())
+        self.months, self.days = rule._bymonth, rule._bymonthday
+
+    @classmethod
+    def of(cls, rule: rrule) -> _Periods | None:
+        parts = (bool(rule._bymonth), bool(rule._bymonthday), bool(rule._byweekday))
+        if (PERIOD_PARTS.get(rule._freq) != parts or rule._byweekno or rule._byyearday or rule._byeaster
+                or rule._bysetpos or rule._bynweekday or rule._bynmonthday or len(rule._timeset or ()) != 1
+                or not set(rule._bymonth or ()) <= MONTHS or not set(rule._bymonthday) <= DAYS):
+            return None  # dateutil takes a month 13 or a day 32, and never finds it
+        return cls(rule)
+
+    def first(self, day: int) -> int:
+        """The first period that can hold a date on or after the day (an ordinal); every one before ends before it."""
+        if self.freq == DAILY:
+            return max(0, (day - self.ordinal) // self.interval)
+        if self.freq == WEEKLY:
+            return max(0, (day - self.week) // (7 * self.interval))
+        found = date.fromordinal(max(1, day))
+        if self.freq == MONTHLY:
+            return max(0, (found.year * 12 + found.month - self.year * 12 - self.month) // self.interval)
+        return max(0, (found.year - self.year) // self.interval)
+
+    def dates(self, k: int) -> list[date] | None:
+        """Period k's dates, in order; None past year 9999, where dateutil stops."""
+        if self.freq == DAILY:
+            day = self.ordinal + k * self.interval
+            return [date.fromordinal(day)] if day <= LAST_ORDINAL else None
+        if self.freq == WEEKLY:
+            week = self.week + 7 * self.interval * k
+            return [date.fromordinal(week + o) for o in self.offsets if week + o <= LAST_ORDINAL] or None
+        if self.freq == MONTHLY:
+            year, month = divmod(self.year * 12 + self.month - 1 + k * self.interval, 12)
+            months: tuple[int, ...] = (month + 1,)
+        else:
+            year, months = self.year + k * self.interval, self.months
+        if year > MAXYEAR:
+            return None
+        return [date(year, month, day) for month in months for day in self.days if day <= _month_days(year, month)]
+
+
+def _month_days(year: int, month: int) -> int:
+    return MONTH_DAYS[month] + (month == 2 and isleap(year))
+
+
+MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class _Stepped(rrule):  # type: ignore[misc]
-    """A DAILY or WEEKLY rule without BY parts: its start's wall time every interval-th day (or week), at fold 0.
+    """A dateutil rule that, when `_Periods` reads it, counts its way to the window instead of iterating from its
+    start: `between(..., inc=True)` begins at the first period that can hold a date two days before the window (UTC
+    offsets are under a day each, so none it needs is skipped), counting the occurrences before it for COUNT, then
+    compares each occurrence with UNTIL, COUNT and the bounds exactly as dateutil's iteration does, keeping every
+    occurrence after the first one in. Everything else is dateutil's."""
 
-    `between(..., inc=True)` counts its way to two days before the first occurrence it needs (UTC offsets are under
-    a day each, so none is skipped) instead of iterating from the start, then compares each occurrence with the
-    bounds, UNTIL and COUNT exactly as dateutil's iteration does, keeping every occurrence after the first one in.
-    Everything else is dateutil's.
-    """
+    def __init__(self, *arguments: Any, **keywords: Any) -> None:
+        super().__init__(*arguments, **keywords)
+        self.periods = _Periods.of(self)
 
     def between(self, after: datetime, before: datetime, inc: bool = False, count: int = 1) -> list[datetime]:
-        if not inc:
+        periods = self.periods
+        if not inc or periods is None:
             return list(super().between(after, before, inc, count))
-        first: datetime = self._dtstart
-        step = self._interval * (7 if self._freq == WEEKLY else 1)
-        days = (after.replace(tzinfo=None) - first.replace(tzinfo=None)).days - 2
-        number = max(0, days // step)
+        limit, until = self._count, self._until
+        first = periods.first(after.toordinal() - 2)
+        number = 0  # occurrences before the current one, for COUNT
+        if limit is not None:
+            for k in range(first):
+                dates = periods.dates(k)
+                number += len(dates if k else self._moments(0, dates)) if dates is not None else 0
+                if number >= limit:
+                    return []
         found = []
-        one_step = timedelta(days=step)  # multiplied, not built per occurrence: timedelta(days=...) is costly
-        while self._count is None or number < self._count:
-            try:
-                moment = first + number * one_step
-            except OverflowError:  # past year 9999, where dateutil stops
-                break
-            if (self._until is not None and moment > self._until) or moment > before:
-                break
-            if found or moment >= after:  # as dateutil: once one is in, the rest are (a zone may jump back)
-                found.append(moment)
-            number += 1
+        k = first
+        while (dates := periods.dates(k)) is not None:
+            for moment in self._moments(k, dates):
+                if (limit is not None and number >= limit) or (until is not None and moment > until) or moment > before:
+                    return found
+                if found or moment >= after:  # as dateutil: once one is in, the rest are (a zone may jump back)
+                    found.append(moment)
+                number += 1
+            k += 1
         return found
+
+    def _moments(self, k: int, dates: list[date]) -> list[datetime]:
+        """Period k's occurrences: its dates at the rule's time of day, those of the first from DTSTART on."""
+        time = self._timeset[0]
+        moments = [datetime.combine(day, time) for day in dates]
+        return moments if k else [moment for moment in moments if moment >= self._dtstart]
 
 
 class _Rules(Series.RecurrenceRules):  # type: ignore[misc, name-defined]
