@@ -142,7 +142,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
 
     def expand(zone: str | None, window: Window) -> list[Item]:
         _, missing = holidays_in(range(window.first.year, (window.until - timedelta(days=1)).year + 1))
-        opened.incomplete.extend(m for m in dict.fromkeys(missing) if m not in opened.incomplete)
+        incomplete.extend(m for m in dict.fromkeys(missing) if m not in incomplete)
         found, _ = holidays_in(range(window.first.year, window.until.year + 2))
         memo: dict[tuple[date, date], dict[str, list[Span]]] = {}
 
@@ -167,8 +167,8 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                 items.append(item)
         return items
 
-    opened = Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand)
-    return opened
+    incomplete: list[str] = []  # the Source's own list: `expand` referring to the Source would make a cycle
+    return Opened(label, None, f"Holidays {label.removeprefix(PREFIX)}", expand, incomplete=incomplete)
 
 
 def _entity(code: str) -> type:

@@ -571,6 +571,9 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
     own_definitions: list[tuple[list[icalendar.Calendar], dict[str, Item]]] = []
     name = next((str(c["X-WR-CALNAME"]) for c in calendars if c.get("X-WR-CALNAME")), None)
     label = "stdin" if spec == "-" else spec
+    # The Source's own list, changed here in place: `expand` must not refer to the Source, whose cycle (the
+    # Source holds `expand`) would keep every parsed calendar alive until a full collection of the heap.
+    messages = renames + warned
 
     def hint(window: Window) -> str | None:
         return zone_hint(calendars, range(window.first.year - 1, window.until.year + 2))
@@ -583,7 +586,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
             if not own_definitions:  # outside the years the IANA zones were checked over: the definitions themselves
                 own_definitions.append(_read(spec, data, options, prefer=False)[:2])
             chosen, prepared = own_definitions[0]
-            opened.messages[:] = [m for m in opened.messages if m not in renames]
+            messages[:] = [m for m in messages if m not in renames]
         items = {uid: _fresh(item) for uid, item in prepared.items()}
         clock = WallClock(zone_name) if zone_name else None
         open_uids = {key for key, item in items.items() if item.open_ended}
@@ -609,15 +612,14 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                     _collect(spec, later, items, reading, clock, limit, seen, cancelled)
                     for uid, mine in events.items():
                         items[uid].later = _later(spec, uid, series, reading, clock, options.max_occurrences, mine)
-        opened.messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(opened.messages)))
+        messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):
                 item.skipped = "zero duration: the event is never active"
         return list(items.values())
 
     stem = Path(spec).stem if spec != "-" and not spec.startswith(("http://", "https://")) else "Calendar"
-    opened = Opened(label, None, name or stem, expand, renames + warned, hint)
-    return opened
+    return Opened(label, None, name or stem, expand, messages, hint)
 
 
 __all__ = ["decode", "iana_name", "load_bytes", "open_source", "parse", "problem", "repair", "zone_hint"]
