@@ -305,7 +305,8 @@ BY_PARTS = st.fixed_dictionaries({}, optional={
 @settings(max_examples=1500, deadline=None)
 @given(zone=st.sampled_from(STEP_ZONES), bounds_zone=st.sampled_from(STEP_ZONES),
        start=st.datetimes(datetime(2018, 1, 1), datetime(2030, 12, 31)), fold=st.integers(0, 1),
-       freq=st.sampled_from(list(FREQUENCIES)), interval=st.integers(1, 5), wkst=st.sampled_from([None, "MO", "SU"]),
+       freq=st.sampled_from(list(FREQUENCIES)), interval=st.integers(1, 5),
+       wkst=st.sampled_from([None, "MO", "TU", "WE", "TH", "FR", "SA", "SU"]),
        parts=st.one_of(st.just({}), BY_PARTS),
        count=st.one_of(st.none(), st.integers(1, 60)), until_days=st.one_of(st.none(), st.integers(-2, 3000)),
        after_days=st.integers(-30, 4000), after_seconds=st.integers(0, 86399), length=st.integers(0, 800))
@@ -347,7 +348,33 @@ def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, f
     assert text(stepped.between(low, high, inc=True)) == text(reference.between(low, high, inc=True))
 
 
+# Review findings: the ends of the calendar. A week before DTSTART's may begin before year 1 (with COUNT, every window
+# counts from there); dateutil raises on a week that runs past 9999-12-31 once it reaches a day there.
+@pytest.mark.parametrize(("start", "parts", "low", "high"), [
+    (datetime(1, 1, 1, 9), {"wkst": 6, "byweekday": [0, 6]}, datetime(1, 1, 1), datetime(1, 3, 1)),
+    (datetime(1, 1, 1, 9), {"wkst": 6, "byweekday": [6], "count": 200000}, datetime(2026, 3, 1), datetime(2026, 4, 1)),
+    (datetime(1, 1, 2, 9, 30), {"wkst": 2, "byweekday": [2, 0], "interval": 1000}, datetime(1, 1, 1),
+     datetime(3000, 1, 1)),
+    (datetime(9999, 12, 20, 9), {"byweekday": [0, 6]}, datetime(9999, 12, 1), datetime(9999, 12, 31, 23)),
+    (datetime(9999, 12, 20, 9), {"byweekday": [0, 6]}, datetime(9999, 12, 1), datetime(9999, 12, 26, 12)),
+    (datetime(9998, 1, 31, 9), {"count": 30}, datetime(9998, 6, 1), datetime(9999, 12, 31, 23)),
+])
+def test_a_stepped_rule_at_the_ends_of_the_calendar_is_dateutil_s(start, parts, low, high):
+    from pbxcal.readers.series import _Stepped
+
+    freq = 2 if "byweekday" in parts else 1
+
+    def outcome(rule: rrule) -> list[datetime] | str:
+        try:
+            return rule.between(low, high, inc=True)
+        except ValueError:
+            return "ValueError"
+
+    assert outcome(_Stepped(freq, dtstart=start, cache=False, **parts)) == outcome(rrule(freq, dtstart=start, **parts))
+
+
 @pytest.mark.parametrize(("freq", "parts", "counted"), [
+    (2, {"byweekday": [7]}, False), (2, {"byweekday": [-1, 0]}, False), (2, {"wkst": 7, "byweekday": [0]}, False),
     (3, {}, True), (2, {}, True), (2, {"byweekday": [0, 3]}, True), (1, {}, True), (1, {"bymonthday": [1, 31]}, True),
     (0, {}, True), (0, {"bymonth": [2, 3], "bymonthday": [29]}, True), (0, {"bymonth": [13]}, False),
     (1, {"byweekday": [MO(2)]}, False), (1, {"bymonthday": [-1]}, False), (2, {"byhour": [7, 18]}, False),

@@ -20,10 +20,11 @@ This reads attributes of recurring_ical_events' `Series` and `Series.RecurrenceR
 API: `recurrence` (`has_core`, `core` and its adapter's `_component`, `rrules`, `tzinfo`, `replace_ends`,
 `check_exdates_date`, `check_exdates_datetime`, `original_start`, `original_end`, `extend_query_span_by`),
 `recurrence_id_to_modification`, `modifications`, `skip_core_modification` and `this_and_future`, the dates in
-dateutil's `rruleset` (`_rdate`) and an `rrule`'s arguments (`_dtstart`, `_freq`, `_interval`, `_count`, `_until`,
-`_cache`). pyproject.toml pins the versions they were read from; a series without them is expanded by `between`;
-tests/test_expansion.py compares both paths on the corpus and on generated series, tests/test_series_spans.py the
-spans of a CoreOccurrence with those of the library's occurrence.
+dateutil's `rruleset` (`_rdate`) and an `rrule`'s arguments as dateutil filled them in (`_dtstart`, `_freq`,
+`_interval`, `_count`, `_until`, `_cache`, `_wkst`, `_timeset` and its `_by...` parts). pyproject.toml pins the
+versions they were read from; a series without them is expanded by `between`; tests/test_expansion.py compares both
+paths on the corpus and on generated series, tests/test_series_spans.py the spans of a CoreOccurrence with those of
+the library's occurrence.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def _rule_of(recur: icalendar.vRecur, start: datetime) -> rrule | None:
 PERIOD_PARTS = {DAILY: (False, False, False), WEEKLY: (False, False, True), MONTHLY: (False, True, False),
                 YEARLY: (True, True, False)}
 LAST_ORDINAL = date.max.toordinal()
-MONTHS, DAYS = frozenset(range(1, 13)), frozenset(range(1, 32))
+MONTHS, DAYS, WEEKDAYS = frozenset(range(1, 13)), frozenset(range(1, 32)), frozenset(range(7))
 
 
 class _Periods:
@@ -186,7 +187,8 @@ class _Periods:
         parts = (bool(rule._bymonth), bool(rule._bymonthday), bool(rule._byweekday))
         if (PERIOD_PARTS.get(rule._freq) != parts or rule._byweekno or rule._byyearday or rule._byeaster
                 or rule._bysetpos or rule._bynweekday or rule._bynmonthday or len(rule._timeset or ()) != 1
-                or not set(rule._bymonth or ()) <= MONTHS or not set(rule._bymonthday) <= DAYS):
+                or not set(rule._bymonth or ()) <= MONTHS or not set(rule._bymonthday) <= DAYS
+                or not set(rule._byweekday or ()) | {rule._wkst} <= WEEKDAYS or rule._interval < 1):
             return None  # dateutil takes a month 13 or a day 32, and never finds it
         return cls(rule)
 
@@ -207,8 +209,8 @@ class _Periods:
             day = self.ordinal + k * self.interval
             return [date.fromordinal(day)] if day <= LAST_ORDINAL else None
         if self.freq == WEEKLY:
-            week = self.week + 7 * self.interval * k
-            return [date.fromordinal(week + o) for o in self.offsets if week + o <= LAST_ORDINAL] or None
+            week = self.week + 7 * self.interval * k  # DTSTART's week may begin before year 1: those days precede it
+            return [date.fromordinal(week + o) for o in self.offsets if 1 <= week + o <= LAST_ORDINAL] or None
         if self.freq == MONTHLY:
             year, month = divmod(self.year * 12 + self.month - 1 + k * self.interval, 12)
             months: tuple[int, ...] = (month + 1,)
@@ -239,7 +241,8 @@ class _Stepped(rrule):  # type: ignore[misc]
 
     def between(self, after: datetime, before: datetime, inc: bool = False, count: int = 1) -> list[datetime]:
         periods = self.periods
-        if not inc or periods is None:
+        if not inc or periods is None or before.toordinal() > LAST_ORDINAL - 7:
+            # dateutil raises on a week that runs past 9999-12-31 once it reaches a day there; it iterates those
             return list(super().between(after, before, inc, count))
         limit, until = self._count, self._until
         first = periods.first(after.toordinal() - 2)
@@ -411,7 +414,7 @@ class Expansion:
         if self.rules is not None:
             try:
                 return self._direct(span_start, span_stop)
-            except Exception:  # whatever breaks here, the library's own path decides (and raises what it raises)
+            except Exception:  # whatever breaks here, the library's own path decides (its rules are ours: _Stepped)
                 pass
         return list(self.series.between(span_start, span_stop))
 
