@@ -352,6 +352,8 @@ def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, f
 # counts from there); dateutil raises on a week that runs past 9999-12-31 once it reaches a day there.
 @pytest.mark.parametrize(("start", "parts", "low", "high"), [
     (datetime(1, 1, 1, 9), {"wkst": 6, "byweekday": [0, 6]}, datetime(1, 1, 1), datetime(1, 3, 1)),
+    (datetime(1, 1, 1, 9), {"wkst": 6, "byweekday": [6]}, datetime(1, 1, 1), datetime(1, 3, 1)),  # week 0 empty
+    (datetime(1, 1, 1, 9), {"wkst": 1, "byweekday": [5], "count": 3}, datetime(1, 1, 1), datetime(1, 3, 1)),
     (datetime(1, 1, 1, 9), {"wkst": 6, "byweekday": [6], "count": 200000}, datetime(2026, 3, 1), datetime(2026, 4, 1)),
     (datetime(1, 1, 2, 9, 30), {"wkst": 2, "byweekday": [2, 0], "interval": 1000}, datetime(1, 1, 1),
      datetime(3000, 1, 1)),

@@ -68,6 +68,18 @@ class VerificationError(PbxcalError):
     exit_status = EXIT_FAILED
 
 
+def forget_traceback(error: BaseException) -> None:
+    """Drop the tracebacks of a caught error and of the errors behind it, once only its message is kept. A library
+    that raises inside its own `except ... as e` leaves a frame and an exception holding each other: a cycle that
+    only a full collection frees, and none runs while a conversion does (pipeline._collection_paused)."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        found.__traceback__ = None
+        found = found.__cause__ or found.__context__
+
+
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_FAILED",
@@ -83,4 +95,5 @@ __all__ = [
     "RemoteError",
     "UnknownTargetError",
     "VerificationError",
+    "forget_traceback",
 ]

@@ -49,7 +49,7 @@ class Conversion:
 
 def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Schedule, list[str]]:
     """Open every source, settle the target zone, and build the schedule the target's clock can write."""
-    with _collection_paused():
+    with _young_collections_only():
         return _load(sources, target, options)
 
 
@@ -199,24 +199,41 @@ def convert(sources: list[str], target_name: str, options: Options) -> Conversio
 
 
 def _convert(sources: list[str], target: ModuleType, options: Options) -> Conversion:
-    with _collection_paused():
+    with _young_collections_only():  # restored only at the end: a full collection would traverse all that was read
         schedule, messages = load(sources, target, options)
         report = Report(schedule.items, schedule.window, schedule.zone, schedule.incomplete)
-        entries = write(schedule, target, report, options.progress, options.max_entries)
-        _limit(len(entries), options.max_entries)
-        body = target.body(entries, schedule.name, schedule.zone)
-        (options.progress or _quiet)("verifying", 0, 1)
-        active = check(body, target, schedule)
-        ends = last_day(body, target, schedule.window, active)
+        with _collection_paused():
+            entries = write(schedule, target, report, options.progress, options.max_entries)
+            _limit(len(entries), options.max_entries)
+            body = target.body(entries, schedule.name, schedule.zone)
+            (options.progress or _quiet)("verifying", 0, 1)
+            active = check(body, target, schedule)
+            ends = last_day(body, target, schedule.window, active)
     return Conversion(target, body, schedule, report, messages, ends)
 
 
 @contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """No full cyclic garbage collection while sources are read and expanded; the young generations are still
+    collected. Reading makes objects by the million (a parsed calendar, its occurrences, their spans) and next to no
+    cyclic garbage, yet every full collection traverses all of them: 11 at 20k events, 2.2 s, each finding nothing.
+    What cyclic garbage there is comes from broken input (an exception raised in a broken value holds its frames,
+    once per broken event or series): young, so the young collections free it as it is made."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], NO_FULL_COLLECTION)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+NO_FULL_COLLECTION = 2**31 - 1  # young collections between two full ones: never reached
+
+
+@contextmanager
 def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a conversion runs. Reading and expanding a calendar, and the spans made
-    from it by the hundred thousand, make next to no cyclic garbage (13 objects for a 5k-event export, at most 10k
-    on the corpus), yet they set off full collections over everything read so far: about 15 % of a 20k-event
-    conversion (2.2 s at 20k), and a third of verifying."""
+    """No cyclic garbage collection at all while a schedule's body is written and checked: spans are made by the
+    hundred thousand, never in a cycle, and collecting them was a third of verifying."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import x_wr_timezone
 
-from ..errors import BadInputError, LimitExceededError
+from ..errors import BadInputError, LimitExceededError, forget_traceback
 from ..model import Item, Window, midnight
 from ..normalize import CHECK_AHEAD, LOOKAHEAD
 from ..spans import Span
@@ -122,7 +122,21 @@ def parse(spec: str, data: bytes, assume_timezone: str | None = None,
         calendars += [c for c in parsed if c.name == "VCALENDAR"]
     if not calendars:
         raise BadInputError("no VCALENDAR component", path=spec)
+    for calendar in calendars:
+        _forget_parse_errors(calendar)
     return calendars
+
+
+def _forget_parse_errors(calendar: icalendar.Calendar) -> None:
+    """icalendar keeps a value it cannot parse as a vBroken holding the error, whose traceback holds the parser's
+    frames and the error: a cycle (with everything those frames refer to) that only a full collection frees."""
+    for component in calendar.walk():
+        if component.errors:  # where the parser made a vBroken
+            for value in component.values():
+                for one in value if isinstance(value, list) else [value]:
+                    error = getattr(one, "parse_error", None)
+                    if isinstance(error, BaseException):
+                        forget_traceback(error)
 
 
 def _mark_days(match: re.Match[str]) -> str:

@@ -209,8 +209,11 @@ class _Periods:
             day = self.ordinal + k * self.interval
             return [date.fromordinal(day)] if day <= LAST_ORDINAL else None
         if self.freq == WEEKLY:
-            week = self.week + 7 * self.interval * k  # DTSTART's week may begin before year 1: those days precede it
-            return [date.fromordinal(week + o) for o in self.offsets if 1 <= week + o <= LAST_ORDINAL] or None
+            week = self.week + 7 * self.interval * k
+            if week > LAST_ORDINAL:
+                return None
+            # DTSTART's week may begin before year 1: those days precede it (and it may hold no other)
+            return [date.fromordinal(week + o) for o in self.offsets if 1 <= week + o <= LAST_ORDINAL]
         if self.freq == MONTHLY:
             year, month = divmod(self.year * 12 + self.month - 1 + k * self.interval, 12)
             months: tuple[int, ...] = (month + 1,)
