@@ -38,6 +38,13 @@ def test_full_collections_come_back_as_they_were_even_after_an_error():
     with pytest.raises(ValueError), _young_collections_only():
         raise ValueError
     assert gc.get_threshold() == thresholds
+    first, second = _young_collections_only(), _young_collections_only()  # two conversions overlapping in time
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[2] > 10**9  # the second still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == thresholds
 
 
 @pytest.mark.parametrize("name", ["telphin", "netsapiens"])

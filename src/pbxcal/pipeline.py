@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -219,14 +220,28 @@ def _young_collections_only() -> Iterator[None]:
     cyclic garbage, yet every full collection traverses all of them: 11 at 20k events, 2.2 s, each finding nothing.
     What cyclic garbage there is comes from broken input (an exception raised in a broken value holds its frames,
     once per broken event or series): young, so the young collections free it as it is made."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0], thresholds[1], NO_FULL_COLLECTION)
+    with _HELD_OFF.lock:  # counted, so that overlapping conversions (threads) restore the setting only once
+        if _HELD_OFF.depth == 0:
+            _HELD_OFF.thresholds = gc.get_threshold()
+            gc.set_threshold(*_HELD_OFF.thresholds[:2], NO_FULL_COLLECTION)
+        _HELD_OFF.depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _HELD_OFF.lock:
+            _HELD_OFF.depth -= 1
+            if _HELD_OFF.depth == 0:
+                gc.set_threshold(*_HELD_OFF.thresholds)
 
 
+class _HeldOff:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.thresholds: tuple[int, ...] = ()
+
+
+_HELD_OFF = _HeldOff()
 NO_FULL_COLLECTION = 2**31 - 1  # young collections between two full ones: never reached
 
 
