@@ -71,7 +71,7 @@ class VerificationError(PbxcalError):
 def forget_traceback(error: BaseException) -> None:
     """Drop the tracebacks of a caught error and of the errors behind it, once only its message is kept. A library
     that raises inside its own `except ... as e` leaves a frame and an exception holding each other: a cycle that
-    only a full collection frees, and none runs while a conversion does (pipeline._collection_paused)."""
+    only a full collection frees, and none runs while a conversion does (pipeline._young_collections_only)."""
     seen: set[int] = set()
     found: BaseException | None = error
     while found is not None and id(found) not in seen:

@@ -218,8 +218,9 @@ def _young_collections_only() -> Iterator[None]:
     """No full cyclic garbage collection while sources are read and expanded; the young generations are still
     collected. Reading makes objects by the million (a parsed calendar, its occurrences, their spans) and next to no
     cyclic garbage, yet every full collection traverses all of them: 11 at 20k events, 2.2 s, each finding nothing.
-    What cyclic garbage there is comes from broken input (an exception raised in a broken value holds its frames,
-    once per broken event or series): young, so the young collections free it as it is made."""
+    The one source of it found, icalendar's errors kept for values it cannot parse (their tracebacks hold the
+    parser's frames), is broken where it is made (readers.ics._forget_parse_errors); on the corpus at most 19
+    objects are left for a file that converts."""
     with _HELD_OFF.lock:  # counted, so that overlapping conversions (threads) restore the setting only once
         if _HELD_OFF.depth == 0:
             _HELD_OFF.thresholds = gc.get_threshold()

@@ -181,6 +181,11 @@ class _Periods:
         self.week = self.ordinal - (start.weekday() - rule._wkst) % 7  # the first day of DTSTART's week
         self.offsets = sorted((day - rule._wkst) % 7 for day in rule._byweekday or ())
         self.months, self.days = rule._bymonth, rule._bymonthday
+        # How many dates every period after the first holds, when that never changes (no day some months lack)
+        self.every = {DAILY: 1, WEEKLY: len(self.offsets),
+                      MONTHLY: len(self.days) if max(self.days, default=0) <= 28 else None,
+                      YEARLY: len(self.months or ()) * len(self.days)
+                      if all(d <= MONTH_DAYS[m] for m in self.months or () for d in self.days) else None}[self.freq]
 
     @classmethod
     def of(cls, rule: rrule) -> _Periods | None:
@@ -250,12 +255,16 @@ class _Stepped(rrule):  # type: ignore[misc]
         limit, until = self._count, self._until
         first = periods.first(after.toordinal() - 2)
         number = 0  # occurrences before the current one, for COUNT
-        if limit is not None:
+        if limit is not None and first and periods.every is not None:
+            number = len(self._moments(0, periods.dates(0) or [])) + (first - 1) * periods.every
+        elif limit is not None:
             for k in range(first):
                 dates = periods.dates(k)
                 number += len(dates if k else self._moments(0, dates)) if dates is not None else 0
                 if number >= limit:
                     return []
+        if limit is not None and number >= limit:
+            return []
         found = []
         k = first
         while (dates := periods.dates(k)) is not None:
