@@ -132,3 +132,54 @@ def test_broken_values_leave_no_cyclic_garbage(broken, tmp_path):
         assert gc.collect() < 100
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_parsed_calendars_are_let_go_before_normalizing(tmp_path, monkeypatch):
+    """Memory: a parsed calendar (about 120 MB at 20k events) was kept through writing and verifying, by the
+    sources and by the `later` of open-ended items. Only what `later` needs may live into normalizing; nothing of
+    it after."""
+    import weakref
+
+    from pbxcal.readers import ics
+
+    parsed: list[weakref.ref] = []
+    parse = ics.parse
+
+    def watched(*arguments, **keywords):
+        calendars = parse(*arguments, **keywords)
+        parsed.extend(weakref.ref(c) for c in calendars)
+        return calendars
+
+    alive_when_normalizing: list[int] = []
+    build_schedule = pipeline.build_schedule
+
+    def normalizing(items, *rest):
+        alive_when_normalizing.append(sum(ref() is not None for ref in parsed))
+        return build_schedule(items, *rest)
+
+    monkeypatch.setattr(ics, "parse", watched)
+    monkeypatch.setattr(pipeline, "build_schedule", normalizing)
+    spec = _generated(tmp_path, "outlook")
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        schedule, _ = pipeline.load([spec], get_target("telphin"), Options(Window(date(2026, 1, 1), date(2028, 1, 1)),
+                                                                          zone="Europe/Berlin"))
+        assert parsed and alive_when_normalizing == [0]
+        assert any(item.open_ended for item in schedule.items)
+        assert all(item.later is None for item in schedule.items)
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_equal_spans_of_a_calendar_are_one_object(tmp_path):
+    """Memory: a million spans made one by one held two new datetimes each."""
+    from pbxcal.readers import ReadOptions, open_source
+
+    opened = open_source(_generated(tmp_path, "outlook"), ReadOptions())
+    spans = [s for item in opened.items("Europe/Berlin", Window(date(2026, 1, 1), date(2028, 1, 1)))
+             for s in item.spans]
+    times = [t for span in spans for t in span]
+    assert len(spans) > 1000
+    assert len({id(s) for s in spans}) == len(set(spans)) < len(spans)
+    assert len({id(t) for t in times}) == len(set(times)) < len(times)

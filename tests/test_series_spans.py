@@ -37,14 +37,25 @@ def _today(occurrence: Any, reading: Reading, clock: WallClock | None) -> Any:
         return type(error).__name__
 
 
-def _new(spans: Any, occurrence: Any) -> Any:
+def _new(spans: Any, occurrences: list[Any]) -> list[Any]:
+    """The reader's spans of a series' occurrences, read all at once (`_Spans.all`) and one by one: the same, and
+    an error where one of them fails."""
     try:
-        return spans(occurrence)
+        together = spans.all(occurrences)
     except Exception as error:  # compared with today's failure
-        return type(error).__name__
+        together = [type(error).__name__] * len(occurrences)
+    alone = []
+    for occurrence in occurrences:
+        try:
+            alone.append(spans(occurrence))
+        except Exception as error:
+            alone.append(type(error).__name__)
+    if together != alone:  # together, an error stands for every occurrence; alone, for one of them
+        assert any(isinstance(one, str) for one in alone) and all(isinstance(one, str) for one in together)
+    return alone
 
 
-def _occurrences(calendar: icalendar.Calendar, first: datetime, until: datetime) -> list[Any]:
+def _series_occurrences(calendar: icalendar.Calendar, first: datetime, until: datetime) -> list[list[Any]]:
     """Every series' occurrences; none of a series the library cannot expand (the reader skips it, and
     tests/test_expansion.py checks it fails alike on both paths)."""
     try:
@@ -54,20 +65,26 @@ def _occurrences(calendar: icalendar.Calendar, first: datetime, until: datetime)
     found = []
     for expansion in expansions:
         try:
-            found += expansion.between(first, until)
+            found.append(expansion.between(first, until))
         except Exception:  # the library's own error
             continue
     return found
 
 
+def _occurrences(calendar: icalendar.Calendar, first: datetime, until: datetime) -> list[Any]:
+    return [o for series in _series_occurrences(calendar, first, until) for o in series]
+
+
 def _compare_with_today(calendar: icalendar.Calendar, first: datetime, until: datetime, zone: str | None) -> None:
     reading, clock = Reading(calendar), WallClock(zone) if zone else None
     spans = ics._Spans(reading, clock, "test")
-    for occurrence in _occurrences(calendar, first, until):
-        if isinstance(occurrence, CoreOccurrence):
-            FAST.append(spans._instants(occurrence.shape, occurrence.start.tzinfo) is not None
-                        if isinstance(occurrence.start, datetime) and occurrence.start.tzinfo else False)
-        assert _new(spans, occurrence) == _today(occurrence, reading, clock), occurrence.start
+    for series in _series_occurrences(calendar, first, until):
+        for occurrence in series:
+            if isinstance(occurrence, CoreOccurrence):
+                FAST.append(spans._instants(occurrence.shape, occurrence.start.tzinfo) is not None
+                            if isinstance(occurrence.start, datetime) and occurrence.start.tzinfo else False)
+        today = [_today(occurrence, reading, clock) for occurrence in series]
+        assert _new(spans, series) == today, series[0].start if series else None
 
 
 @pytest.mark.parametrize("path", FILES, ids=case_id)

@@ -51,3 +51,16 @@ def _hour_runs(pairs: list[tuple[int, int]], inside: range) -> list[Span]:
 def test_clip_sorted_equals_clip_on_spans_in_order_of_start(pairs, low, high):
     spans = sorted((s(a, b) for a, b in pairs), key=lambda span: span.start)
     assert clip_sorted(spans, s(low, high)) == clip(spans, s(low, high))
+
+
+def test_shared_gives_equal_spans_built_of_the_same_times():
+    from pbxcal.spans import Shared
+
+    shared = Shared()
+    nine, ten, eleven = datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 11)
+    first = shared(Span(nine, ten))
+    again = shared(Span(datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 10)))
+    later = shared(Span(datetime(2026, 3, 2, 10), eleven))
+    assert again is first and first == Span(nine, ten) and type(first) is Span
+    assert later.start is first.end and later == Span(ten, eleven)
+    assert Shared()(Span(ten, eleven)) is not later  # one table per expansion

@@ -249,6 +249,8 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
     series: list[Series] = []
     for members in groups.values():
         series.extend(group_series(members[0].name, members, window, extend_inferred, capabilities))
+    for item in items:
+        item.later = None  # read only above; it holds what the reader kept of its source
     return Schedule(name, zone, window, items, series)
 
 

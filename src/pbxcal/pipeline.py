@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from .errors import BadInputError, BodyError, LimitExceededError, VerificationError
-from .model import Freq, Rule, Schedule, Series, Window
+from .model import Freq, Item, Rule, Schedule, Series, Window
 from .normalize import build_schedule
 from .platforms import PLATFORMS, detect_target, get_target
 from .platforms.netsapiens.holiday_api import ROWS, HolidayRows
@@ -55,6 +55,30 @@ def load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sche
 
 
 def _load(sources: list[str], target: ModuleType, options: Options) -> tuple[Schedule, list[str]]:
+    read = _read(sources, options)
+    (options.progress or _quiet)("normalizing", 0, 1)
+    # The sources are let go before normalizing: what is left of a parsed calendar is then only what open-ended
+    # items need to be followed past the window, and build_schedule lets go of that too.
+    schedule = build_schedule(read.items, options.window, target.CLOCK, read.name, read.zone, options.open_ended,
+                              getattr(target, "CAPABILITIES", None))
+    schedule.incomplete = read.incomplete
+    messages = read.messages + [f"warning: {gap} (the window's holidays there are missing from the body)"
+                                for gap in schedule.incomplete]
+    return schedule, messages
+
+
+@dataclass
+class _Read:
+    """What the sources say once expanded, without the sources themselves."""
+
+    items: list[Item]
+    messages: list[str]
+    name: str
+    zone: str | None
+    incomplete: list[str]
+
+
+def _read(sources: list[str], options: Options) -> _Read:
     tick = options.progress or _quiet
     opened = []
     for done, spec in enumerate(sources):
@@ -72,15 +96,10 @@ def _load(sources: list[str], target: ModuleType, options: Options) -> tuple[Sch
     for done, source in enumerate(opened):
         tick("expanding", done, len(opened))
         items.extend(source.items(zone, options.window))
-    tick("normalizing", 0, 1)
     messages += [m for source in opened for m in source.messages]
     name = options.name or next((s.name for s in opened if s.name), "Schedule")
-    schedule = build_schedule(items, options.window, target.CLOCK, name, zone, options.open_ended,
-                              getattr(target, "CAPABILITIES", None))
-    schedule.incomplete = [m for source in opened for m in getattr(source, "incomplete", [])]
-    messages += [f"warning: {gap} (the window's holidays there are missing from the body)"
-                 for gap in schedule.incomplete]
-    return schedule, messages
+    incomplete = [m for source in opened for m in getattr(source, "incomplete", [])]
+    return _Read(items, messages, name, zone, incomplete)
 
 
 def _quiet(phase: str, done: int, total: int) -> None:

@@ -11,13 +11,13 @@ Every timed instant goes local time -> UTC -> target wall clock, never through a
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from .spans import Span, merge
+from .spans import Span, merge, span_of
 
 # naive UTC instant -> that instant's UTC offset in one zone
 Offsets = Callable[[datetime], timedelta]
@@ -45,6 +45,11 @@ class Walls:
 
     def of(self, moment: datetime) -> datetime:
         return WALL_BASE + (moment - self.base)
+
+    def all(self, moments: Iterable[datetime]) -> list[datetime]:
+        """`of` of each moment."""
+        base = self.base
+        return [WALL_BASE + (moment - base) for moment in moments]
 
 
 def to_utc(local: datetime, offsets: Offsets) -> datetime:
@@ -125,6 +130,11 @@ class ZoneTable:
         self.low, self.high = datetime(first + 1, 1, 1), datetime(last, 1, 1)
         return True
 
+    def covers(self, first: datetime, last: datetime) -> bool:
+        """Make the tables hold every instant from first to last; False when they cannot (years outside
+        TABLE_YEARS, which the caller answers through tzinfo itself)."""
+        return (self.low <= first and last < self.high) or (self._cover(first.year) and self._cover(last.year))
+
     def offset(self, moment: datetime) -> timedelta:
         """The offset at a naive UTC instant."""
         if not self.low <= moment < self.high and not self._cover(moment.year):
@@ -139,10 +149,17 @@ class ZoneTable:
         n = bisect_right(self.local_ends, local)
         return local - (self.after[n - 1] if n else self.before)
 
+    def to_utc_all(self, locals_: list[datetime]) -> list[datetime]:
+        """`to_utc` of each local time, the tables looked at once for all of them."""
+        if not locals_ or not self.covers(min(locals_), max(locals_)):
+            return [self.to_utc(local) for local in locals_]
+        ends, after, before = self.local_ends, self.after, self.before
+        return [local - (after[n - 1] if (n := bisect_right(ends, local)) else before) for local in locals_]
+
     def quiet(self, first: datetime, until: datetime) -> timedelta | None:
         """The offset throughout [first, until) when no change falls inside it, else None (also when the
         tables do not reach that far: the caller then looks at the changes themselves)."""
-        if not (self.low <= first and until < self.high) and not (self._cover(first.year) and self._cover(until.year)):
+        if not self.covers(first, until):
             return None
         n = bisect_left(self.changes, first)
         if n < len(self.changes) and self.changes[n] < until:
@@ -188,6 +205,23 @@ class WallClock:
         images = [(a + o, b + o) for a, b, o in self._pieces(start, end)]
         covering = Span(min(a for a, _ in images), max(b for _, b in images))
         return covering, self.real(covering) == [Span(start, end)]
+
+    def spans(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
+        """`span` of each real span (start, end), start before end: where no offset change is near, one bisection
+        each and no call."""
+        table = self.table
+        if not starts or not table.covers(min(starts) - NEAR, max(ends) + NEAR):
+            return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
+        changes, after, before = table.changes, table.after, table.before
+        found: list[tuple[Span, bool]] = []
+        for start, end in zip(starts, ends, strict=True):
+            n = bisect_left(changes, start - NEAR)
+            if n < len(changes) and changes[n] < end + NEAR:
+                found.append(self.span(start, end))
+            else:
+                offset = after[n - 1] if n else before
+                found.append((span_of((start + offset, end + offset)), True))
+        return found
 
     def real(self, span: Span) -> list[Span]:
         """The real (naive UTC) spans during which this clock shows a time inside the wall span."""

@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import groupby
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +24,7 @@ import x_wr_timezone
 from ..errors import BadInputError, LimitExceededError, forget_traceback
 from ..model import Item, Window, midnight
 from ..normalize import CHECK_AHEAD, LOOKAHEAD
-from ..spans import Span
+from ..spans import Shared, Span
 from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
@@ -399,11 +401,11 @@ def _ordered(start: date | datetime, end: date | datetime) -> tuple[date | datet
 
 
 def _plain_between(plain: list[PlainOccurrence], first: datetime,
-                   until: datetime) -> Iterator[tuple[str, PlainOccurrence]]:
+                   until: datetime) -> Iterator[tuple[str, list[PlainOccurrence]]]:
     low, high = _comparable(first), _comparable(until)
     for occurrence in plain:
         if _comparable(occurrence.end) > low and _comparable(occurrence.start) < high:
-            yield occurrence.uid, occurrence
+            yield occurrence.uid, [occurrence]
 
 
 def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Deferred]:
@@ -429,9 +431,8 @@ def _series(calendar: icalendar.Calendar, items: dict[str, Item]) -> list[Deferr
 
 
 def _occurrences(series: list[Deferred], items: dict[str, Item], first: datetime, until: datetime,
-                 uids: set[str] | None = None) -> Iterator[tuple[str, Any]]:
-    """(UID, occurrence) pairs: the UID is read once per series, not per occurrence. Each series is built here
-    and let go once its occurrences are out."""
+                 uids: set[str] | None = None) -> Iterator[tuple[str, list[Any]]]:
+    """(UID, occurrences) of each series. Each series is built here and let go once its occurrences are out."""
     for one in series:
         uid = str(one.uid)
         if uids is not None and uid not in uids:
@@ -440,13 +441,15 @@ def _occurrences(series: list[Deferred], items: dict[str, Item], first: datetime
         if skipped is not None and skipped.skipped:  # failed once already: a library rule may hold its lock
             continue
         try:
-            yield from ((uid, occurrence) for occurrence in one.build().between(first, until))
+            found = one.build().between(first, until)
         except LimitExceededError:
             raise
         except Exception as error:  # a series that cannot be built or breaks while expanding is skipped, not fatal
             item = items.get(uid)
             if item is not None and not item.skipped:
                 item.skipped = f"event skipped: its recurrence cannot be expanded: {error}"
+        else:
+            yield uid, found
 
 
 def _cancelled_uids(calendars: list[icalendar.Calendar]) -> set[str]:
@@ -475,7 +478,8 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
 
 class _Spans:
     """`_span` of each occurrence. The core occurrences of a direct series, timed in one zone, share what
-    `Reading.utc` and `Reading.end` look up per occurrence: `Reading.instants` looks it up once per series."""
+    `Reading.utc` and `Reading.end` look up per occurrence: `Reading.instants` looks it up once per series, and
+    reads the series' occurrences, as `WallClock.spans` puts them on the target's clock, in one go."""
 
     def __init__(self, reading: Reading, clock: WallClock | None, spec: str) -> None:
         self.reading, self.clock, self.spec = reading, clock, spec
@@ -484,24 +488,49 @@ class _Spans:
         self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)
 
     def __call__(self, occurrence: Any) -> tuple[Span, bool] | None:
+        return self.all([occurrence])[0]
+
+    def all(self, occurrences: list[Any]) -> list[tuple[Span, bool] | None]:
+        found: list[tuple[Span, bool] | None] = []
+        for key, group in groupby(occurrences, self._series_and_zone):
+            run = list(group)
+            instants = None if key is None else self._instants(run[0].shape, run[0].start.tzinfo)
+            if instants is None:
+                found += [_span(occurrence, self.reading, self.clock, self.spec) for occurrence in run]
+                continue
+            assert self.clock is not None  # _series_and_zone says so
+            starts, ends = instants(*_starts_and_ends(run))
+            if all(map(gt, ends, starts)):
+                found += self.clock.spans(starts, ends)
+                continue
+            live = [(start, end) for start, end in zip(starts, ends, strict=True) if end > start]  # the rest: never
+            spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live]))
+            found += [next(spans) if end > start else None for start, end in zip(starts, ends, strict=True)]
+        return found
+
+    def _series_and_zone(self, occurrence: Any) -> tuple[int, int] | None:
+        """Which series and zone object a core occurrence timed in a zone has (None for every other occurrence).
+        Zones by identity: wall times are read by subtraction, which only two times of one tzinfo object allow."""
         if type(occurrence) is CoreOccurrence and self.clock is not None:
-            start = occurrence.start
-            zone = getattr(start, "tzinfo", None)  # dates have none
-            if zone is not None:
-                shape, last_zone, instants = self.last
-                if shape is not occurrence.shape or last_zone is not zone:
-                    instants = self._instants(occurrence.shape, zone)
-                    self.last = (occurrence.shape, zone, instants)
-                if instants is not None:
-                    real_start, real_end = instants(start, occurrence.end)
-                    return self.clock.span(real_start, real_end) if real_end > real_start else None
-        return _span(occurrence, self.reading, self.clock, self.spec)
+            zone = getattr(occurrence.start, "tzinfo", None)  # dates have none
+            return None if zone is None else (id(occurrence.shape), id(zone))
+        return None
 
     def _instants(self, shape: Shape, zone: tzinfo) -> Instants | None:
+        last_shape, last_zone, instants = self.last
+        if last_shape is shape and last_zone is zone:
+            return instants
         try:
-            return None if shape.component is None else self.reading.instants(shape.component, zone, shape.duration)
+            instants = None if shape.component is None else self.reading.instants(shape.component, zone,
+                                                                                    shape.duration)
         except Exception:  # whatever breaks, `_span` breaks alike, occurrence by occurrence
-            return None
+            instants = None
+        self.last = (shape, zone, instants)
+        return instants
+
+
+def _starts_and_ends(occurrences: list[CoreOccurrence]) -> tuple[list[datetime], list[datetime]]:
+    return [o.start for o in occurrences], [o.end for o in occurrences]
 
 
 def _floating(value: date | datetime) -> datetime:
@@ -510,29 +539,38 @@ def _floating(value: date | datetime) -> datetime:
     return value.replace(tzinfo=None)
 
 
-def _collect(spec: str, occurrences: Iterator[tuple[str, Any]], items: dict[str, Item], reading: Reading,
-             clock: WallClock | None, limit: int, seen: list[int], cancelled: set[str]) -> None:
+def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dict[str, Item], reading: Reading,
+             clock: WallClock | None, limit: int, seen: list[int], cancelled: set[str], shared: Shared) -> None:
+    """Put the spans of each event's occurrences (UID, occurrences) into its item."""
     span_of = _Spans(reading, clock, spec)
-    for uid, occurrence in occurrences:
-        seen[0] += 1
+    for uid, found in occurrences:
+        seen[0] += len(found)
         if seen[0] > limit:
             raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
                                      "--max-total-occurrences", path=spec)
-        if uid in cancelled and str(occurrence.as_component(False).get("STATUS", "")).upper() == "CANCELLED":
-            continue
+        if uid in cancelled:
+            found = [o for o in found if str(o.as_component(False).get("STATUS", "")).upper() != "CANCELLED"]
         item = items.get(uid)
-        if item is None or item.skipped:
+        if item is None or item.skipped or not found:
             continue
-        found = span_of(occurrence)
-        if found is None:
-            item.notes.append(f"occurrence at {occurrence.start} has no duration (active never); not written")
+        spans = span_of.all(found)
+        if None not in spans and all(map(_exact, spans)):  # as nearly all are: no note to add
+            item.spans += shared.all(map(_span_alone, spans))
             continue
-        span, exact = found
-        if not exact:
-            item.approximated = True
-            item.notes.append(f"approximated: the occurrence at {occurrence.start} falls in the hour the PBX clock "
-                              f"repeats when DST ends; written as {span}, which is also active in the other pass")
-        item.spans.append(span)
+        for occurrence, one in zip(found, spans, strict=True):
+            if one is None:
+                item.notes.append(f"occurrence at {occurrence.start} has no duration (active never); not written")
+                continue
+            span, exact = one
+            if not exact:
+                item.approximated = True
+                item.notes.append(f"approximated: the occurrence at {occurrence.start} falls in the hour the PBX "
+                                  f"clock repeats when DST ends; written as {span}, which is also active in the other "
+                                  "pass")
+            item.spans.append(shared(span))
+
+
+_span_alone, _exact = itemgetter(0), itemgetter(1)
 
 
 def _later(spec: str, uid: str, series: list[Deferred], reading: Reading, clock: WallClock | None, limit: int,
@@ -548,10 +586,8 @@ def _later(spec: str, uid: str, series: list[Deferred], reading: Reading, clock:
         spans: list[Span] = []
         span_of = _Spans(reading, clock, spec)
         for one in mine:
-            for occurrence in one.build().between(midnight(first) - MARGIN, midnight(until) + MARGIN):
-                found = span_of(occurrence)
-                if found is not None:
-                    spans.append(found[0])
+            found = span_of.all(one.build().between(midnight(first) - MARGIN, midnight(until) + MARGIN))
+            spans += [span for span, _ in filter(None, found)]
         return tuple(spans)
 
     def later(first: date, until: date) -> tuple[Span, ...] | None:
@@ -605,6 +641,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
         clock = WallClock(zone_name) if zone_name else None
         open_uids = {key for key, item in items.items() if item.open_ended}
         seen = [0]
+        shared = Shared()
         cancelled = _cancelled_uids(chosen)
         _check_budget(spec, chosen, until + (LOOKAHEAD if open_uids else timedelta()), options)
         limit = options.max_total_occurrences  # a backstop only: the estimates above bound what is expanded
@@ -613,17 +650,18 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
             for calendar in chosen:
                 reading = Reading(calendar)
                 plain, rest = split_plain(calendar)
-                _collect(spec, _plain_between(plain, first, until), items, reading, clock, limit, seen, cancelled)
+                plain_found = _plain_between(plain, first, until)
+                _collect(spec, plain_found, items, reading, clock, limit, seen, cancelled, shared)
                 series = _series(rest, items)
                 found = _occurrences(series, items, first, until)
-                _collect(spec, found, items, reading, clock, limit, seen, cancelled)
+                _collect(spec, found, items, reading, clock, limit, seen, cancelled, shared)
                 events: dict[str, list[icalendar.Event]] = {}
                 for event in rest.walk("VEVENT"):
                     if str(event.get("UID")) in open_uids:
                         events.setdefault(str(event.get("UID")), []).append(event)
                 if events:
                     later = _occurrences(series, items, until, until + LOOKAHEAD, set(events))
-                    _collect(spec, later, items, reading, clock, limit, seen, cancelled)
+                    _collect(spec, later, items, reading, clock, limit, seen, cancelled, shared)
                     for uid, mine in events.items():
                         items[uid].later = _later(spec, uid, series, reading, clock, options.max_occurrences, mine)
         messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(messages)))

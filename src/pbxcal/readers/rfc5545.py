@@ -21,8 +21,8 @@ import icalendar
 from ..wallclock import Offsets, Walls, to_utc, tzinfo_offsets, zone_table
 from .tzids import definition_offsets
 
-# An occurrence's aware start and end -> its real (naive UTC) start and end
-Instants = Callable[[datetime, datetime], tuple[datetime, datetime]]
+# Occurrences' aware starts and ends (one zone) -> their real (naive UTC) starts and ends
+Instants = Callable[[list[datetime], list[datetime]], tuple[list[datetime], list[datetime]]]
 
 NOMINAL_DAYS = "X-PBXCAL-NOMINAL-DAYS"  # the reader marks each DURATION with its weeks and days as written
 
@@ -69,20 +69,31 @@ class Reading:
         offsets = self.offsets(zone)
         return lambda local: to_utc(local, offsets)
 
+    def utc_all_of(self, zone: tzinfo) -> Callable[[list[datetime]], list[datetime]]:
+        """`utc_of(zone)` of many wall times at once."""
+        if isinstance(zone, ZoneInfo):
+            return zone_table(zone).to_utc_all
+        one = self.utc_of(zone)
+        return lambda locals_: list(map(one, locals_))
+
     def instants(self, component: icalendar.Component, zone: tzinfo, length: timedelta) -> Instants:
         """(`utc(start)`, `end(component, start, end)`) of occurrences in `zone` that end `length` after they start
-        on the wall clock, as a function of the start and end: what `end` looks up is looked up once."""
-        utc, wall = self.utc_of(zone), Walls(zone).of
+        on the wall clock, as a function of their starts and ends: what `end` looks up is looked up once."""
+        utc, walls = self.utc_all_of(zone), Walls(zone).all
         if self._length(component) != length:  # no DTEND/DURATION, or not its length: the wall end stands
-            return lambda start, end: (utc(wall(start)), utc(wall(end)))
+            return lambda starts, ends: (utc(walls(starts)), utc(walls(ends)))
         exact = self._exact_length(component)
         if exact is not None:
-            def exactly(start: datetime, _end: datetime) -> tuple[datetime, datetime]:
-                real_start = utc(wall(start))
-                return real_start, real_start + exact
+            def exactly(starts: list[datetime], _ends: list[datetime]) -> tuple[list[datetime], list[datetime]]:
+                real_starts = utc(walls(starts))
+                return real_starts, [start + exact for start in real_starts]
             return exactly
         nominal, rest = self._nominal(component)
-        return lambda start, end: (utc(wall(start)), utc(wall(start) + nominal) + rest)
+
+        def nominally(starts: list[datetime], _ends: list[datetime]) -> tuple[list[datetime], list[datetime]]:
+            wall_starts = walls(starts)
+            return utc(wall_starts), [end + rest for end in utc([start + nominal for start in wall_starts])]
+        return nominally
 
     def end(self, component: icalendar.Component | None, start: datetime, end: datetime,
             real_start: datetime | None = None) -> datetime:

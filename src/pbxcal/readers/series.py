@@ -71,9 +71,13 @@ class _Until:
         zone = start.tzinfo
         if zone is None:  # floating starts: the library's own comparison (it may take the UNTIL's zone)
             return compare_greater(start, self.until)
+        return start > self.bound_in(zone)
+
+    def bound_in(self, zone: tzinfo) -> datetime:
+        """UNTIL made comparable with starts in `zone` (not None)."""
         if zone is not self.zone or self.bound is None:  # make_comparable takes the start's zone, the first it meets
             self.zone, self.bound = zone, convert_to_datetime(self.until, zone)
-        return start > self.bound
+        return self.bound
 
 
 FREQUENCIES = {"YEARLY": YEARLY, "MONTHLY": MONTHLY, "WEEKLY": WEEKLY, "DAILY": DAILY}
@@ -443,6 +447,12 @@ class Expansion:
         duration = shape.duration
         as_dates = not isinstance(recurrence.original_start, datetime) and not isinstance(recurrence.original_end,
                                                                                           datetime)
+        if (len(self.rules) == 1 and not (exdates or exmoments or modifications or as_dates)
+                and duration > ZERO and all(type(t) is datetime and t.tzinfo is None for t in (span_start, span_stop))):
+            rule, until = self.rules[0]
+            run = _core_run(rule.between(low, high, inc=True), until, shape, span_start, span_stop)
+            if run is not None:
+                return run
         inside = _span_test(span_start, span_stop)
         near = self.near
         seen: set[datetime] = set()
@@ -480,6 +490,35 @@ class Expansion:
                 returned.add(modification)
                 found.append(series.occurrence(modification))
         return found
+
+
+ZERO = timedelta()
+
+
+def _core_run(starts: list[datetime], until: _Until, shape: Shape, span_start: datetime,
+              span_stop: datetime) -> list[CoreOccurrence] | None:
+    """`_direct`'s loop for one rule with nothing to exclude or replace, its occurrences lasting a while, and
+    naive bounds, by bisection: starts of one zone object compare by wall time, and so do their ends, both in
+    order, so the UNTIL test and `_span_test` each cut the list once. None (the loop decides) for starts in no
+    zone or in several, and for an UNTIL or bounds that do not come out in the starts' own zone."""
+    if not starts:
+        return []
+    zone = starts[0].tzinfo
+    if zone is None or any(start.tzinfo is not zone for start in starts):
+        return None
+    if until.until is not None:
+        bound = until.bound_in(zone)
+        if bound.tzinfo is not zone:
+            return None
+        starts = starts[:bisect_right(starts, bound)]
+    low, high = convert_to_datetime(span_start, zone), convert_to_datetime(span_stop, zone)
+    if low.tzinfo is not zone or high.tzinfo is not zone or not low < high:
+        return None
+    duration = shape.duration
+    ends = [start + duration for start in starts]
+    first, last = bisect_right(ends, low), bisect_left(starts, high)  # inside: start < high and low < end
+    return [CoreOccurrence(start, end, shape) for start, end in zip(starts[first:last], ends[first:last],
+                                                                    strict=True)]
 
 
 def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
