@@ -436,3 +436,27 @@ def test_overrides_the_rules_do_not_reach_come_in_file_order(thisandfuture, days
         [expansion] = series_of(calendar)
         assert [o.start.day for o in expansion.between(first, until)] == days
     assert cheaper(calendar, first, until) == public(calendar, first, until)
+
+
+EDGES = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:edges\r\n"
+         "DTSTART{zone}:20260301T090000\r\nDTEND{zone}:20260301T100000\r\nRRULE:FREQ=DAILY{until}\r\n{more}"
+         "END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("zone", [";TZID=Europe/Berlin", ""])
+@pytest.mark.parametrize("until", ["", ";UNTIL=20260304T080000Z", ";UNTIL=20260304T090000", ";COUNT=4"])
+@pytest.mark.parametrize("more", ["", "EXDATE;TZID=Europe/Berlin:20260303T090000\r\n",
+                                  "RDATE;TZID=Europe/Berlin:20260302T090000,20260306T090000\r\n"])
+@pytest.mark.parametrize(("first", "until_"), [
+    (datetime(2026, 3, 2, 10), datetime(2026, 3, 5, 9)),  # one occurrence ends where the bounds start, one starts
+    (datetime(2026, 3, 2, 9, 59), datetime(2026, 3, 5, 9, 1)),  # where they end; and a minute inside each
+    (datetime(2026, 3, 1, 10), datetime(2026, 3, 1, 10)),  # empty bounds at an end
+])
+def test_occurrences_at_the_bounds_edges_are_the_public_api_s(zone, until, more, first, until_):
+    """The bulk path (series._stretches) cuts its starts and ends by bisection: an occurrence ending exactly where
+    the bounds start, or starting where they end, is out, as the public API has it."""
+    if not zone and "TZID" in until + more:
+        more = more.replace(";TZID=Europe/Berlin", "")
+    icalendar.use_zoneinfo()
+    calendar = icalendar.Calendar.from_ical(EDGES.format(zone=zone, until=until, more=more))
+    assert cheaper(calendar, first, until_) == public(calendar, first, until_)

@@ -447,41 +447,51 @@ class Expansion:
         duration = shape.duration
         as_dates = not isinstance(recurrence.original_start, datetime) and not isinstance(recurrence.original_end,
                                                                                           datetime)
-        if (len(self.rules) == 1 and not (exdates or exmoments or modifications or as_dates)
-                and duration > ZERO and all(type(t) is datetime and t.tzinfo is None for t in (span_start, span_stop))):
-            rule, until = self.rules[0]
-            run = _core_run(rule.between(low, high, inc=True), until, shape, span_start, span_stop)
-            if run is not None:
-                return run
         inside = _span_test(span_start, span_stop)
         near = self.near
         seen: set[datetime] = set()
         returned: set[Any] = set()  # the modifications found so far, each given once
         found = []
+        # Starts far from every EXDATE and override id need none of the tests below: they are taken by bisection.
+        in_bulk = (not exdates and not as_dates and duration > ZERO
+                   and all(type(t) is datetime and t.tzinfo is None for t in (span_start, span_stop)))
         for rule, until in self.rules:
-            for start in rule.between(low, high, inc=True):
-                if until.exceeded(start) or start in seen:
-                    continue
-                if exdates and convert_to_date(start) in exdates:
-                    continue
-                if near.close(start):  # else no EXDATE or override id can be one of its recurrence ids
-                    ids = to_recurrence_ids(start)
-                    if exmoments and any(moment in exmoments for moment in ids):
+            starts = rule.between(low, high, inc=True)
+            stretches = _stretches(starts, until, near.ids, span_start, span_stop) if in_bulk else None
+            for plain, one_by_one in stretches.pieces if stretches is not None else [([], starts)]:
+                if plain:
+                    assert stretches is not None
+                    if seen:
+                        plain = [start for start in plain if start not in seen]
+                    seen.update(plain)
+                    ends = [start + duration for start in plain]
+                    # inside: start < high and low < end, both in order
+                    first, last = bisect_right(ends, stretches.low), bisect_left(plain, stretches.high)
+                    found += [CoreOccurrence(start, end, shape)
+                              for start, end in zip(plain[first:last], ends[first:last], strict=True)]
+                for start in one_by_one:
+                    if until.exceeded(start) or start in seen:
                         continue
-                    modification = get_any(modifications, ids) if modifications else None
-                    if modification is not None:
-                        if modification not in returned:
-                            returned.add(modification)
-                            occurrence = series.occurrence(modification)
-                            if occurrence.is_in_span(span_start, span_stop):
-                                found.append(occurrence)
+                    if exdates and convert_to_date(start) in exdates:
                         continue
-                seen.add(start)
-                end = start + duration
-                if as_dates:
-                    start, end = convert_to_date(start), convert_to_date(end)
-                if inside(start, end):
-                    found.append(CoreOccurrence(start, end, shape))
+                    if near.close(start):  # else no EXDATE or override id can be one of its recurrence ids
+                        ids = to_recurrence_ids(start)
+                        if exmoments and any(moment in exmoments for moment in ids):
+                            continue
+                        modification = get_any(modifications, ids) if modifications else None
+                        if modification is not None:
+                            if modification not in returned:
+                                returned.add(modification)
+                                occurrence = series.occurrence(modification)
+                                if occurrence.is_in_span(span_start, span_stop):
+                                    found.append(occurrence)
+                            continue
+                    seen.add(start)
+                    end = start + duration
+                    if as_dates:
+                        start, end = convert_to_date(start), convert_to_date(end)
+                    if inside(start, end):
+                        found.append(CoreOccurrence(start, end, shape))
         for modification in series.modifications if modifications else ():  # those the rules did not reach
             if (modification in returned or exmoments & set(modification.recurrence_ids)
                     or series.skip_core_modification(modification)):
@@ -495,30 +505,45 @@ class Expansion:
 ZERO = timedelta()
 
 
-def _core_run(starts: list[datetime], until: _Until, shape: Shape, span_start: datetime,
-              span_stop: datetime) -> list[CoreOccurrence] | None:
-    """`_direct`'s loop for one rule with nothing to exclude or replace, its occurrences lasting a while, and
-    naive bounds, by bisection: starts of one zone object compare by wall time, and so do their ends, both in
-    order, so the UNTIL test and `_span_test` each cut the list once. None (the loop decides) for starts in no
-    zone or in several, and for an UNTIL or bounds that do not come out in the starts' own zone."""
+class _Stretches:
+    """A rule's starts cut for `_direct`: the stretches that pass every test but `_span_test` (`plain`, kept by
+    bisection), and between them the starts near an EXDATE or override id, tested one by one."""
+
+    def __init__(self, low: datetime, high: datetime, pieces: list[tuple[list[datetime], list[datetime]]]) -> None:
+        self.low, self.high, self.pieces = low, high, pieces
+
+
+def _stretches(starts: list[datetime], until: _Until, ids: list[datetime], span_start: datetime,
+               span_stop: datetime) -> _Stretches | None:
+    """Starts of one zone object compare by wall time, and so do their ends, both in order: the UNTIL test cuts
+    the list once, `_Near.close` holds for the starts within NEAR_IDS of an id (wall times, as it reads them), and
+    `_span_test` keeps one stretch of each plain piece. None (every start one by one) for starts in no zone or in
+    several, and for bounds that do not come out in the starts' own zone."""
     if not starts:
-        return []
+        return _Stretches(datetime.min, datetime.min, [])
     zone = starts[0].tzinfo
     if zone is None or any(start.tzinfo is not zone for start in starts):
         return None
     if until.until is not None:
         bound = until.bound_in(zone)
-        if bound.tzinfo is not zone:
-            return None
-        starts = starts[:bisect_right(starts, bound)]
+        # An UNTIL in another zone compares instants, which a start in a DST gap can put out of order: one by one
+        starts = starts[:bisect_right(starts, bound)] if bound.tzinfo is zone else [
+            start for start in starts if not start > bound]
     low, high = convert_to_datetime(span_start, zone), convert_to_datetime(span_stop, zone)
     if low.tzinfo is not zone or high.tzinfo is not zone or not low < high:
         return None
-    duration = shape.duration
-    ends = [start + duration for start in starts]
-    first, last = bisect_right(ends, low), bisect_left(starts, high)  # inside: start < high and low < end
-    return [CoreOccurrence(start, end, shape) for start, end in zip(starts[first:last], ends[first:last],
-                                                                    strict=True)]
+    try:
+        near = sorted({k for i in ids for k in range(bisect_left(starts, (i - NEAR_IDS).replace(tzinfo=zone)),
+                                                     bisect_right(starts, (i + NEAR_IDS).replace(tzinfo=zone)))})
+    except OverflowError:  # an id within two days of year 1 or 9999
+        return None
+    pieces = []
+    position = 0
+    for k in near:
+        pieces.append((starts[position:k], [starts[k]]))
+        position = k + 1
+    pieces.append((starts[position:], []))
+    return _Stretches(low, high, pieces)
 
 
 def _rules(series: Any) -> list[tuple[rrule | _Dates, _Until]] | None:
