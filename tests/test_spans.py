@@ -61,6 +61,7 @@ def test_shared_gives_equal_spans_built_of_the_same_times():
     first = shared(Span(nine, ten))
     again = shared(Span(datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 10)))
     later = shared(Span(datetime(2026, 3, 2, 10), eleven))
-    assert again is first and first == Span(nine, ten) and type(first) is Span
+    assert again == first == Span(nine, ten) and type(first) is Span
+    assert again.start is first.start is nine and again.end is first.end is ten
     assert later.start is first.end and later == Span(ten, eleven)
-    assert Shared()(Span(ten, eleven)) is not later  # one table per expansion
+    assert Shared()(Span(datetime(2026, 3, 2, 10), eleven)).start is not ten  # one table per expansion
