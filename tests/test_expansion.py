@@ -324,6 +324,9 @@ BY_PARTS = st.fixed_dictionaries({}, optional={
 @example(zone="Pacific/Pago_Pago", bounds_zone="Pacific/Kiritimati", start=datetime(2026, 3, 1, 23), fold=0,
          freq="DAILY", interval=1, wkst=None, parts={}, count=None, until_days=None, after_days=10,
          after_seconds=3600, length=5)  # the first occurrence in: two wall days before the window's (25 hours apart)
+@example(zone="Pacific/Kiritimati", bounds_zone="Pacific/Pago_Pago", start=datetime(2026, 3, 1, 0, 30), fold=0,
+         freq="DAILY", interval=1, wkst=None, parts={}, count=None, until_days=None, after_days=10,
+         after_seconds=73740, length=5)  # the last occurrence in: two wall days after the window's end (23:59)
 def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, fold, freq, interval, wkst, parts,
                                                      count, until_days, after_days, after_seconds, length):
     from pbxcal.readers.series import _Stepped

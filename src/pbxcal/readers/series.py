@@ -32,8 +32,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from calendar import isleap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, date, datetime, timedelta, tzinfo
+from itertools import compress, count, islice, repeat
+from operator import ge, gt
 from typing import Any
 
 import icalendar
@@ -212,6 +214,14 @@ class _Periods:
             return max(0, (found.year * 12 + found.month - self.year * 12 - self.month) // self.interval)
         return max(0, (found.year - self.year) // self.interval)
 
+    def ordinals(self, k: int, last: int) -> list[int]:
+        """The ordinals of the dates of periods k, k + 1, ... through the one holding the day `last`, in order, of
+        a DAILY or WEEKLY rule (k > 0: none before year 1)."""
+        if self.freq == DAILY:
+            return list(range(self.ordinal + k * self.interval, last + 1, self.interval))
+        step = 7 * self.interval
+        return [week + offset for week in range(self.week + step * k, last + 1, step) for offset in self.offsets]
+
     def dates(self, k: int) -> list[date] | None:
         """Period k's dates, in order; None past year 9999, where dateutil stops."""
         if self.freq == DAILY:
@@ -231,6 +241,11 @@ class _Periods:
         if year > MAXYEAR:
             return None
         return [date(year, month, day) for month in months for day in self.days if day <= _month_days(year, month)]
+
+
+def _first(flags: Iterable[bool], default: int) -> int:
+    """The index of the first true flag, else default."""
+    return next(compress(count(), flags), default)
 
 
 def _month_days(year: int, month: int) -> int:
@@ -269,9 +284,11 @@ class _Stepped(rrule):  # type: ignore[misc]
                     return []
         if limit is not None and number >= limit:
             return []
-        found = []
+        found: list[datetime] = []
         k = first
         while (dates := periods.dates(k)) is not None:
+            if k and periods.freq in (DAILY, WEEKLY):
+                return found + self._in_bulk(k, number, bool(found), after, before)
             for moment in self._moments(k, dates):
                 if (limit is not None and number >= limit) or (until is not None and moment > until) or moment > before:
                     return found
@@ -280,6 +297,22 @@ class _Stepped(rrule):  # type: ignore[misc]
                 number += 1
             k += 1
         return found
+
+    def _in_bulk(self, k: int, number: int, taking: bool, after: datetime, before: datetime) -> list[datetime]:
+        """What the loop of `between` adds from period k (not the first) on, for DAILY and WEEKLY rules: their
+        moments through three days past `before`'s date made at once (any later one is more than 72 hours after a
+        time of that date, and two UTC offsets differ by at most 26: it fails `moment > before`), cut where the
+        loop would return, from the first `>= after` on unless already `taking`."""
+        assert self.periods is not None
+        time, limit, until = self._timeset[0], self._count, self._until
+        moments = [datetime.combine(date.fromordinal(o), time) for o in self.periods.ordinals(k, before.toordinal()
+                                                                                                + 3)]
+        stop = len(moments) if limit is None else max(0, min(len(moments), limit - number))
+        if until is not None:
+            stop = _first(map(gt, islice(moments, stop), repeat(until)), stop)
+        stop = _first(map(gt, islice(moments, stop), repeat(before)), stop)
+        start = 0 if taking else _first(map(ge, islice(moments, stop), repeat(after)), stop)
+        return moments[start:stop]
 
     def _moments(self, k: int, dates: list[date]) -> list[datetime]:
         """Period k's occurrences: its dates at the rule's time of day, those of the first from DTSTART on."""
