@@ -119,3 +119,17 @@ def test_many_real_spans_put_on_the_clock_at_once_read_as_each_alone(data: st.Da
     assert clock.spans(starts, ends) == [clock.span(start, end) for start, end in zip(starts, ends, strict=True)]
     alone = WallClock(zone)
     assert [alone.span(start, end) for start, end in zip(starts, ends, strict=True)] == clock.spans(starts, ends)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), zone=st.sampled_from(ZONES), length=st.sampled_from([1, 60, 1800, 3600, 5400, 86400, 90000]),
+       step=st.sampled_from([1800, 3600, 86400, 7 * 86400]))
+def test_spans_in_order_put_on_the_clock_at_once_read_as_each_alone(data: st.DataObject, zone: str, length: int,
+                                                                    step: int) -> None:
+    """A series' spans: starts in order, one length (ends in order too), taken in stretches between changes."""
+    clock = WallClock(zone)
+    first = data.draw(_moments_near_changes(zone))
+    count = data.draw(st.integers(1, 60))
+    starts = [first - clock.offsets(first) + timedelta(seconds=step * k) for k in range(count)]
+    ends = [start + timedelta(seconds=length) for start in starts]
+    assert clock.spans(starts, ends) == [clock.span(start, end) for start, end in zip(starts, ends, strict=True)]

@@ -14,7 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise
+from operator import le
 from zoneinfo import ZoneInfo
 
 from .spans import Span, merge, span_of
@@ -212,6 +213,8 @@ class WallClock:
         table = self.table
         if not starts or not table.covers(min(starts) - NEAR, max(ends) + NEAR):
             return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
+        if all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None))):
+            return self._spans_in_order(starts, ends)
         changes, after, before = table.changes, table.after, table.before
         found: list[tuple[Span, bool]] = []
         for start, end in zip(starts, ends, strict=True):
@@ -221,6 +224,29 @@ class WallClock:
             else:
                 offset = after[n - 1] if n else before
                 found.append((span_of((start + offset, end + offset)), True))
+        return found
+
+    def _spans_in_order(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
+        """`spans` of real spans whose starts and ends are both in order: those with a change within NEAR of them
+        are the ones from the first to end after `change - NEAR` up to the last to start by `change + NEAR`; every
+        span before them has the offset in force before the change (and after the one before it)."""
+        changes, after, before = self.table.changes, self.table.after, self.table.before
+        found: list[tuple[Span, bool]] = []
+        done = 0
+        first = bisect_left(changes, starts[0] - NEAR)
+        last = bisect_left(changes, ends[-1] + NEAR)
+        for k in range(first, last + 1):
+            if k < last:
+                change = changes[k]
+                near = max(done, bisect_right(ends, change - NEAR))
+                beyond = max(near, bisect_right(starts, change + NEAR))
+            else:
+                near = beyond = len(starts)
+            offset = after[k - 1] if k else before
+            found += [(span_of((start + offset, end + offset)), True)
+                      for start, end in zip(starts[done:near], ends[done:near], strict=True)]
+            found += [self.span(start, end) for start, end in zip(starts[near:beyond], ends[near:beyond], strict=True)]
+            done = beyond
         return found
 
     def real(self, span: Span) -> list[Span]:
