@@ -214,13 +214,18 @@ class _Periods:
             return max(0, (found.year * 12 + found.month - self.year * 12 - self.month) // self.interval)
         return max(0, (found.year - self.year) // self.interval)
 
-    def ordinals(self, k: int, last: int) -> list[int]:
+    def ordinals(self, k: int, last: int, most: int | None = None) -> list[int]:
         """The ordinals of the dates of periods k, k + 1, ... through the one holding the day `last`, in order, of
-        a DAILY or WEEKLY rule (k > 0: none before year 1)."""
+        a DAILY or WEEKLY rule (k > 0: none before year 1); the first `most` of them when given."""
         if self.freq == DAILY:
-            return list(range(self.ordinal + k * self.interval, last + 1, self.interval))
+            first = self.ordinal + k * self.interval
+            end = last + 1 if most is None else min(last + 1, first + most * self.interval)
+            return list(range(first, end, self.interval))
         step = 7 * self.interval
-        return [week + offset for week in range(self.week + step * k, last + 1, step) for offset in self.offsets]
+        first = self.week + step * k
+        end = last + 1 if most is None else min(last + 1, first + step * -(-most // len(self.offsets)))
+        found = [week + offset for week in range(first, end, step) for offset in self.offsets]
+        return found if most is None else found[:most]
 
     def dates(self, k: int) -> list[date] | None:
         """Period k's dates, in order; None past year 9999, where dateutil stops."""
@@ -300,14 +305,16 @@ class _Stepped(rrule):  # type: ignore[misc]
 
     def _in_bulk(self, k: int, number: int, taking: bool, after: datetime, before: datetime) -> list[datetime]:
         """What the loop of `between` adds from period k (not the first) on, for DAILY and WEEKLY rules: their
-        moments through three days past `before`'s date made at once (any later one is more than 72 hours after a
-        time of that date, and two UTC offsets differ by at most 26: it fails `moment > before`), cut where the
-        loop would return, from the first `>= after` on unless already `taking`."""
+        moments through three days past `before`'s date (or UNTIL's) and no more than COUNT leaves, made at once
+        (a later one is more than 72 hours after a time of that date, and two UTC offsets differ by at most 26: it
+        fails `moment > before`), cut where the loop would return, from the first `>= after` on unless already
+        `taking`."""
         assert self.periods is not None
         time, limit, until = self._timeset[0], self._count, self._until
-        moments = [datetime.combine(date.fromordinal(o), time) for o in self.periods.ordinals(k, before.toordinal()
-                                                                                                + 3)]
-        stop = len(moments) if limit is None else max(0, min(len(moments), limit - number))
+        last = min(before.toordinal(), until.toordinal() if until is not None else LAST_ORDINAL) + 3
+        most = None if limit is None else max(0, limit - number)
+        moments = [datetime.combine(date.fromordinal(o), time) for o in self.periods.ordinals(k, last, most)]
+        stop = len(moments)
         if until is not None:
             stop = _first(map(gt, islice(moments, stop), repeat(until)), stop)
         stop = _first(map(gt, islice(moments, stop), repeat(before)), stop)
