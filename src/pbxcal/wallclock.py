@@ -26,6 +26,7 @@ Offsets = Callable[[datetime], timedelta]
 NEAR = timedelta(days=1)  # transitions this close to a span can fold wall times onto it
 SAMPLE = timedelta(days=7)  # no zone changes its offset twice within a week (checked for the years used)
 SECOND = timedelta(seconds=1)
+IN_STRETCHES = 64  # spans in order from which WallClock.spans takes them in stretches (fewer: one by one is quicker)
 
 
 def tzinfo_offsets(zone: tzinfo) -> Offsets:
@@ -213,7 +214,8 @@ class WallClock:
         table = self.table
         if not starts or not table.covers(min(starts) - NEAR, max(ends) + NEAR):
             return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
-        if all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None))):
+        if (len(starts) >= IN_STRETCHES and all(map(le, starts, islice(starts, 1, None)))
+                and all(map(le, ends, islice(ends, 1, None)))):
             return self._spans_in_order(starts, ends)
         changes, after, before = table.changes, table.after, table.before
         found: list[tuple[Span, bool]] = []
@@ -242,9 +244,10 @@ class WallClock:
                 beyond = max(near, bisect_right(starts, change + NEAR))
             else:
                 near = beyond = len(starts)
-            offset = after[k - 1] if k else before
-            found += [(span_of((start + offset, end + offset)), True)
-                      for start, end in zip(starts[done:near], ends[done:near], strict=True)]
+            if near > done:
+                offset = after[k - 1] if k else before
+                found += [(span_of((start + offset, end + offset)), True)
+                          for start, end in zip(starts[done:near], ends[done:near], strict=True)]
             found += [self.span(start, end) for start, end in zip(starts[near:beyond], ends[near:beyond], strict=True)]
             done = beyond
         return found
