@@ -363,6 +363,9 @@ def test_a_stepped_rule_gives_dateutil_s_occurrences(zone, bounds_zone, start, f
     (datetime(9999, 12, 20, 9), {"byweekday": [0, 6]}, datetime(9999, 12, 1), datetime(9999, 12, 31, 23)),
     (datetime(9999, 12, 20, 9), {"byweekday": [0, 6]}, datetime(9999, 12, 1), datetime(9999, 12, 26, 12)),
     (datetime(9998, 1, 31, 9), {"count": 30}, datetime(9998, 6, 1), datetime(9999, 12, 31, 23)),
+    # review 29: a week made in bulk (from the second on) whose weekday falls after 9999-12-31
+    (datetime(9999, 1, 3, 10), {"byweekday": [6]}, datetime(9999, 12, 1), datetime(9999, 12, 24)),
+    (datetime(9999, 1, 2, 10), {"wkst": 6, "byweekday": [5]}, datetime(9999, 12, 1), datetime(9999, 12, 23)),
 ])
 def test_a_stepped_rule_at_the_ends_of_the_calendar_is_dateutil_s(start, parts, low, high):
     from pbxcal.readers.series import _Stepped

@@ -216,7 +216,8 @@ class _Periods:
 
     def ordinals(self, k: int, last: int, most: int | None = None) -> list[int]:
         """The ordinals of the dates of periods k, k + 1, ... through the one holding the day `last`, in order, of
-        a DAILY or WEEKLY rule (k > 0: none before year 1); the first `most` of them when given."""
+        a DAILY or WEEKLY rule (k > 0: none before year 1; none after 9999-12-31, as `dates`); the first `most` of
+        them when given."""
         if self.freq == DAILY:
             first = self.ordinal + k * self.interval
             end = last + 1 if most is None else min(last + 1, first + most * self.interval)
@@ -224,7 +225,8 @@ class _Periods:
         step = 7 * self.interval
         first = self.week + step * k
         end = last + 1 if most is None else min(last + 1, first + step * -(-most // len(self.offsets)))
-        found = [week + offset for week in range(first, end, step) for offset in self.offsets]
+        found = [day for week in range(first, end, step) for offset in self.offsets
+                 if (day := week + offset) <= LAST_ORDINAL]  # the last week may run past 9999-12-31
         return found if most is None else found[:most]
 
     def dates(self, k: int) -> list[date] | None:
