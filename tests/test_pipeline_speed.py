@@ -168,6 +168,7 @@ def test_the_parsed_calendars_are_let_go_before_normalizing(tmp_path, monkeypatc
         assert parsed and alive_when_normalizing == [0]
         assert any(item.open_ended for item in schedule.items)
         assert all(item.later is None for item in schedule.items)
+        assert all(span.start < schedule.window.span.end for item in schedule.items for span in item.spans)
     finally:
         (gc.enable if was else gc.disable)()
 

@@ -262,8 +262,8 @@ class Item:
     `open_ended` says the source states a recurrence with no end; its spans then reach past the window, and
     `later(first, until)` gives its spans over a later stretch (None when it cannot tell), so a rule is written
     without an end only where the source keeps following it; build_schedule lets go of it (it holds what the
-    reader kept of its source) once the rules are settled. The spans may be a reader's own cached sequence,
-    which the caller reads and never changes.
+    reader kept of its source), and of the spans past the window, once the rules are settled. The spans may be a
+    reader's own cached sequence, which the caller reads and never changes (it may replace it).
     `repairs` lists exporter quirks read the way the README says; `dropped` lists occurrences that could not be
     read and are not written (the rest of the item is).
     """

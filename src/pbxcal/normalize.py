@@ -249,8 +249,10 @@ def build_schedule(items: list[Item], window: Window, clock: Clock, name: str, z
     series: list[Series] = []
     for members in groups.values():
         series.extend(group_series(members[0].name, members, window, extend_inferred, capabilities))
+    end = window.span.end
     for item in items:
         item.later = None  # read only above; it holds what the reader kept of its source
+        item.spans = [span for span in item.spans if span.start < end]  # the lookahead was read only above too
     return Schedule(name, zone, window, items, series)
 
 
