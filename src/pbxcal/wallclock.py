@@ -209,24 +209,12 @@ class WallClock:
         return covering, self.real(covering) == [Span(start, end)]
 
     def spans(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
-        """`span` of each real span (start, end), start before end: where no offset change is near, one bisection
-        each and no call."""
-        table = self.table
-        if not starts or not table.covers(min(starts) - NEAR, max(ends) + NEAR):
-            return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
-        if (len(starts) >= IN_STRETCHES and all(map(le, starts, islice(starts, 1, None)))
-                and all(map(le, ends, islice(ends, 1, None)))):
+        """`span` of each real span (start, end), start before end: a run in order taken in stretches between the
+        offset changes, any other one by one."""
+        if (len(starts) >= IN_STRETCHES and self.table.covers(starts[0] - NEAR, ends[-1] + NEAR)
+                and all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None)))):
             return self._spans_in_order(starts, ends)
-        changes, after, before = table.changes, table.after, table.before
-        found: list[tuple[Span, bool]] = []
-        for start, end in zip(starts, ends, strict=True):
-            n = bisect_left(changes, start - NEAR)
-            if n < len(changes) and changes[n] < end + NEAR:
-                found.append(self.span(start, end))
-            else:
-                offset = after[n - 1] if n else before
-                found.append((span_of((start + offset, end + offset)), True))
-        return found
+        return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
 
     def _spans_in_order(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
         """`spans` of real spans whose starts and ends are both in order: those with a change within NEAR of them

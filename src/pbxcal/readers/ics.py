@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import groupby
-from operator import attrgetter, gt, itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -492,7 +492,8 @@ class _Spans:
 
     def all(self, occurrences: list[Any]) -> list[tuple[Span, bool] | None]:
         found: list[tuple[Span, bool] | None] = []
-        for key, run in self._runs(occurrences):
+        for key, group in groupby(occurrences, self._series_and_zone):
+            run = list(group)
             instants = None if key is None else self._instants(run[0].shape, run[0].start.tzinfo)
             if instants is None:
                 found += [_span(occurrence, self.reading, self.clock, self.spec) for occurrence in run]
@@ -506,19 +507,6 @@ class _Spans:
             spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live]))
             found += [next(spans) if end > start else None for start, end in zip(starts, ends, strict=True)]
         return found
-
-    def _runs(self, occurrences: list[Any]) -> list[tuple[tuple[int, int] | None, list[Any]]]:
-        """The occurrences in runs of one `_series_and_zone`: told at once when they all share it, as a series'
-        occurrences do unless it has overrides."""
-        try:
-            one = (len(occurrences) > 1 and set(map(type, occurrences)) == {CoreOccurrence}
-                   and len(set(map(id, map(_SHAPE, occurrences)))) == 1
-                   and len(set(map(id, map(_ZONE, occurrences)))) == 1)
-        except AttributeError:  # dates have no zone
-            one = False
-        if one:
-            return [(self._series_and_zone(occurrences[0]), occurrences)]
-        return [(key, list(group)) for key, group in groupby(occurrences, self._series_and_zone)]
 
     def _series_and_zone(self, occurrence: Any) -> tuple[int, int] | None:
         """Which series and zone object a core occurrence timed in a zone has (None for every other occurrence).
@@ -539,9 +527,6 @@ class _Spans:
             instants = None
         self.last = (shape, zone, instants)
         return instants
-
-
-_SHAPE, _ZONE = attrgetter("shape"), attrgetter("start.tzinfo")
 
 
 def _starts_and_ends(occurrences: list[CoreOccurrence]) -> tuple[list[datetime], list[datetime]]:
