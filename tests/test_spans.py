@@ -34,6 +34,21 @@ def test_merge_and_clip_are_the_union_of_the_hours_covered(pairs, low, high):
     assert clip([s(a, b) for a, b in pairs], s(low, high)) == _hour_runs(pairs, range(low, high))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 2)), max_size=8), st.randoms(use_true_random=False))
+def test_merge_of_spans_mostly_apart_is_the_union_of_the_hours_covered(steps, random):
+    """Spans laid one after another (gap, length), so that most lists are merged already and some only nearly:
+    a gap of 0 touches, a length of 0 is empty; in order and shuffled."""
+    pairs, hour = [], 0
+    for gap, length in steps:
+        pairs.append((hour + gap, hour + gap + length))
+        hour += gap + length
+    spans = [s(a, b) for a, b in pairs]
+    assert merge(spans) == _hour_runs(pairs, range(24))
+    random.shuffle(spans)
+    assert merge(spans) == _hour_runs(pairs, range(24))
+
+
 def _hour_runs(pairs: list[tuple[int, int]], inside: range) -> list[Span]:
     hours = sorted({h for a, b in pairs for h in range(a, b) if h in inside})
     runs: list[list[int]] = []

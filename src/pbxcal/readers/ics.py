@@ -573,11 +573,11 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dic
 _span_alone, _exact = itemgetter(0), itemgetter(1)
 
 
-def _later(spec: str, uid: str, series: list[Deferred], reading: Reading, clock: WallClock | None, limit: int,
+def _later(spec: str, mine: list[Deferred], reading: Reading, clock: WallClock | None, limit: int,
            events: list[icalendar.Event]) -> Callable[[date, date], tuple[Span, ...] | None]:
-    """The item's spans over a later stretch, for the check that a rule keeps holding (None: too many to expand).
-    Each stretch is expanded once: every rule inferred from the item (one per DST segment, say) asks again."""
-    mine = [one for one in series if str(one.uid) == uid]
+    """The item's spans (its series: `mine`) over a later stretch, for the check that a rule keeps holding (None:
+    too many to expand). Each stretch is expanded once: every rule inferred from the item (one per DST segment,
+    say) asks again."""
     expanded: dict[tuple[date, date], tuple[Span, ...] | None] = {}
 
     def expand(first: date, until: date) -> tuple[Span, ...] | None:
@@ -662,8 +662,12 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                 if events:
                     later = _occurrences(series, items, until, until + LOOKAHEAD, set(events))
                     _collect(spec, later, items, reading, clock, limit, seen, cancelled, shared)
+                    by_uid: dict[str, list[Deferred]] = {}
+                    for one in series:
+                        by_uid.setdefault(str(one.uid), []).append(one)
                     for uid, mine in events.items():
-                        items[uid].later = _later(spec, uid, series, reading, clock, options.max_occurrences, mine)
+                        items[uid].later = _later(spec, by_uid.get(uid, []), reading, clock, options.max_occurrences,
+                                                  mine)
         messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):
