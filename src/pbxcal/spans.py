@@ -6,8 +6,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from itertools import islice, takewhile
-from operator import itemgetter, lt
+from itertools import takewhile
+from operator import itemgetter
 from typing import NamedTuple
 
 DAY = timedelta(days=1)
@@ -67,15 +67,7 @@ class Shared:
 def merge(spans: Iterable[Span]) -> list[Span]:
     """The union of spans as a sorted list of disjoint, non-touching spans; empty spans vanish."""
     # By start alone: one datetime comparison instead of a tuple's two; ties in any order give the same union.
-    ordered = sorted(spans, key=_start)
-    return ordered if _apart(ordered) else _union(ordered)
-
-
-def _apart(ordered: list[Span]) -> bool:
-    """Whether spans in order of start are merged already (none empty, each ending before the next starts), told
-    in C: most lists merged are one series' occurrences, which are."""
-    starts, ends = list(map(_start, ordered)), list(map(_end, ordered))
-    return all(map(lt, starts, ends)) and all(map(lt, ends, islice(starts, 1, None)))
+    return _union(sorted(spans, key=_start))
 
 
 def _union(ordered: Iterable[Span]) -> list[Span]:
