@@ -183,3 +183,27 @@ def test_equal_times_of_a_calendar_s_spans_are_one_object(tmp_path):
     times = [t for span in spans for t in span]
     assert len(spans) > 1000
     assert len({id(t) for t in times}) == len(set(times)) < len(times)
+
+
+def test_an_open_ended_item_is_followed_later_through_its_own_series_alone(tmp_path):
+    """`later` reads the item's own series (by UID) past the window, none of the calendar's others."""
+    from pbxcal.readers import ReadOptions, open_source
+
+    def event(uid: str, hour: int, day: str) -> str:
+        return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:{uid}\r\n"
+                f"DTSTART;TZID=Europe/Berlin:202601{day}T{hour:02d}0000\r\n"
+                f"DTEND;TZID=Europe/Berlin:202601{day}T{hour + 1:02d}0000\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n")
+
+    path = tmp_path / "two.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + event("monday", 9, "05")
+                    + event("tuesday", 14, "06") + "END:VCALENDAR\r\n", newline="")
+    items = open_source(str(path), ReadOptions()).items("Europe/Berlin", Window(date(2026, 1, 1), date(2027, 1, 1)))
+    by_key = {item.key: item for item in items}
+    first, until = date(2029, 1, 1), date(2029, 3, 1)
+    for item, weekday, hour in ((by_key["monday"], 0, 9), (by_key["tuesday"], 1, 14)):
+        assert item.later is not None
+        later = item.later(first, until)
+        assert later and {(span.start.weekday(), span.start.hour) for span in later} == {(weekday, hour)}
+        days = {span.start.date() for span in later if first <= span.start.date() < until}
+        assert days == {first + timedelta(days=n) for n in range((until - first).days)
+                        if (first + timedelta(days=n)).weekday() == weekday}

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pbxcal.spans import Shared
 from pbxcal.wallclock import WallClock, ZoneTable, tzinfo_offsets, zoneinfo_to_utc
 
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Pacific/Auckland", "Asia/Kolkata",
@@ -133,3 +134,6 @@ def test_spans_in_order_put_on_the_clock_at_once_read_as_each_alone(data: st.Dat
     starts = [first - clock.offsets(first) + timedelta(seconds=step * k) for k in range(count)]
     ends = [start + timedelta(seconds=length) for start in starts]
     assert clock.spans(starts, ends) == [clock.span(start, end) for start, end in zip(starts, ends, strict=True)]
+    shared = Shared()
+    times = [t for span, _ in clock.spans(starts, ends, shared) + clock.spans(starts, ends, shared) for t in span]
+    assert len({id(t) for t in times}) == len(set(times))  # equal times, in the stretches or alone: one object

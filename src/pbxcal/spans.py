@@ -44,7 +44,7 @@ _end = itemgetter(1)
 
 
 class Shared:
-    """Each span given back as an equal span built of the datetimes equal times given before were.
+    """Spans made of the datetimes that equal times given before were.
 
     Datetimes never change, so equal ones may be one object: a calendar's occurrences fall on a few thousand days
     at a few dozen times of day, and a million spans made one by one hold two new datetimes each (96 of their 152
@@ -56,12 +56,14 @@ class Shared:
         self._known: dict[datetime, datetime] = {}
 
     def __call__(self, span: Span) -> Span:
-        return self.all((span,))[0]
-
-    def all(self, spans: Iterable[Span]) -> list[Span]:
-        """Each of the spans, its times shared."""
         known = self._known.setdefault
-        return [span_of((known(start, start), known(end, end))) for start, end in spans]
+        start, end = span
+        return span_of((known(start, start), known(end, end)))
+
+    def spans(self, starts: list[datetime], ends: list[datetime]) -> list[Span]:
+        """The span of each (start, end), its times shared: made in C, for the runs of a series' occurrences."""
+        known = self._known.setdefault
+        return list(map(span_of, zip(map(known, starts, starts), map(known, ends, ends), strict=True)))
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:

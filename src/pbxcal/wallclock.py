@@ -14,11 +14,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
-from itertools import islice, pairwise
-from operator import le
+from itertools import islice, pairwise, repeat
+from operator import add, le
 from zoneinfo import ZoneInfo
 
-from .spans import Span, merge, span_of
+from .spans import Shared, Span, merge
 
 # naive UTC instant -> that instant's UTC offset in one zone
 Offsets = Callable[[datetime], timedelta]
@@ -208,15 +208,19 @@ class WallClock:
         covering = Span(min(a for a, _ in images), max(b for _, b in images))
         return covering, self.real(covering) == [Span(start, end)]
 
-    def spans(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
+    def spans(self, starts: list[datetime], ends: list[datetime], shared: Shared | None = None
+              ) -> list[tuple[Span, bool]]:
         """`span` of each real span (start, end), start before end: a run in order taken in stretches between the
-        offset changes, any other one by one."""
+        offset changes, any other one by one. Every span is made of times shared in `shared` (default: among
+        these spans alone)."""
+        share = Shared() if shared is None else shared
         if (len(starts) >= IN_STRETCHES and self.table.covers(starts[0] - NEAR, ends[-1] + NEAR)
                 and all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None)))):
-            return self._spans_in_order(starts, ends)
-        return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
+            return self._spans_in_order(starts, ends, share)
+        return [(share(span), exact) for span, exact in map(self.span, starts, ends)]
 
-    def _spans_in_order(self, starts: list[datetime], ends: list[datetime]) -> list[tuple[Span, bool]]:
+    def _spans_in_order(self, starts: list[datetime], ends: list[datetime], share: Shared
+                        ) -> list[tuple[Span, bool]]:
         """`spans` of real spans whose starts and ends are both in order: those with a change within NEAR of them
         are the ones from the first to end after `change - NEAR` up to the last to start by `change + NEAR`; every
         span before them has the offset in force before the change (and after the one before it)."""
@@ -234,9 +238,10 @@ class WallClock:
                 near = beyond = len(starts)
             if near > done:
                 offset = after[k - 1] if k else before
-                found += [(span_of((start + offset, end + offset)), True)
-                          for start, end in zip(starts[done:near], ends[done:near], strict=True)]
-            found += [self.span(start, end) for start, end in zip(starts[near:beyond], ends[near:beyond], strict=True)]
+                moved = share.spans(list(map(add, starts[done:near], repeat(offset))),
+                                    list(map(add, ends[done:near], repeat(offset))))
+                found += zip(moved, repeat(True))
+            found += [(share(span), exact) for span, exact in map(self.span, starts[near:beyond], ends[near:beyond])]
             done = beyond
         return found
 

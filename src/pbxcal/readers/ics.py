@@ -479,10 +479,12 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
 class _Spans:
     """`_span` of each occurrence. The core occurrences of a direct series, timed in one zone, share what
     `Reading.utc` and `Reading.end` look up per occurrence: `Reading.instants` looks it up once per series, and
-    reads the series' occurrences, as `WallClock.spans` puts them on the target's clock, in one go."""
+    reads the series' occurrences, as `WallClock.spans` puts them on the target's clock, in one go. Every span is
+    made of times shared in `shared` (default: among this reading's spans alone)."""
 
-    def __init__(self, reading: Reading, clock: WallClock | None, spec: str) -> None:
+    def __init__(self, reading: Reading, clock: WallClock | None, spec: str, shared: Shared | None = None) -> None:
         self.reading, self.clock, self.spec = reading, clock, spec
+        self.shared = Shared() if shared is None else shared
         # The last series and zone met, with their start and end in UTC (None: `_span`). Only the last: a series'
         # occurrences come together, and a series let go of is freed (a calendar's series are never all in memory).
         self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)
@@ -496,15 +498,16 @@ class _Spans:
             run = list(group)
             instants = None if key is None else self._instants(run[0].shape, run[0].start.tzinfo)
             if instants is None:
-                found += [_span(occurrence, self.reading, self.clock, self.spec) for occurrence in run]
+                alone = (_span(occurrence, self.reading, self.clock, self.spec) for occurrence in run)
+                found += [None if one is None else (self.shared(one[0]), one[1]) for one in alone]
                 continue
             assert self.clock is not None  # _series_and_zone says so
             starts, ends = instants(*_starts_and_ends(run))
             if all(map(gt, ends, starts)):
-                found += self.clock.spans(starts, ends)
+                found += self.clock.spans(starts, ends, self.shared)
                 continue
             live = [(start, end) for start, end in zip(starts, ends, strict=True) if end > start]  # the rest: never
-            spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live]))
+            spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live], self.shared))
             found += [next(spans) if end > start else None for start, end in zip(starts, ends, strict=True)]
         return found
 
@@ -542,7 +545,7 @@ def _floating(value: date | datetime) -> datetime:
 def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dict[str, Item], reading: Reading,
              clock: WallClock | None, limit: int, seen: list[int], cancelled: set[str], shared: Shared) -> None:
     """Put the spans of each event's occurrences (UID, occurrences) into its item."""
-    span_of = _Spans(reading, clock, spec)
+    span_of = _Spans(reading, clock, spec, shared)
     for uid, found in occurrences:
         seen[0] += len(found)
         if seen[0] > limit:
@@ -555,7 +558,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dic
             continue
         spans = span_of.all(found)
         if None not in spans and all(map(_exact, spans)):  # as nearly all are: no note to add
-            item.spans += shared.all(map(_span_alone, spans))
+            item.spans += map(_span_alone, spans)
             continue
         for occurrence, one in zip(found, spans, strict=True):
             if one is None:
@@ -567,7 +570,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dic
                 item.notes.append(f"approximated: the occurrence at {occurrence.start} falls in the hour the PBX "
                                   f"clock repeats when DST ends; written as {span}, which is also active in the other "
                                   "pass")
-            item.spans.append(shared(span))
+            item.spans.append(span)
 
 
 _span_alone, _exact = itemgetter(0), itemgetter(1)
