@@ -20,12 +20,13 @@ from test_expansion import CUSTOM, _calendars
 
 from pbxcal.readers import ics
 from pbxcal.readers.rfc5545 import Reading
-from pbxcal.readers.series import CoreOccurrence, series_of
+from pbxcal.readers.series import CoreOccurrence, CoreRun, flat, series_of
 from pbxcal.spans import Span
 from pbxcal.wallclock import WallClock, Walls
 
 TARGETS = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati"]
 FAST: list[bool] = []  # whether each core occurrence compared took the per-series path
+RUNS: list[bool] = []  # whether each series compared came with a CoreRun
 
 
 def _today(occurrence: Any, reading: Reading, clock: WallClock | None) -> Any:
@@ -37,13 +38,18 @@ def _today(occurrence: Any, reading: Reading, clock: WallClock | None) -> Any:
         return type(error).__name__
 
 
+def _at_once(spans: Any, occurrences: list[Any], many: int) -> list[Any]:
+    """`_Spans.all` of occurrences (or runs of them) that stand for `many`, or its error for each."""
+    try:
+        return spans.all(occurrences)  # type: ignore[no-any-return]
+    except Exception as error:  # compared with the other reading's failure
+        return [type(error).__name__] * many
+
+
 def _new(spans: Any, occurrences: list[Any]) -> list[Any]:
     """The reader's spans of a series' occurrences, read all at once (`_Spans.all`) and one by one: the same, and
     an error where one of them fails."""
-    try:
-        together = spans.all(occurrences)
-    except Exception as error:  # compared with today's failure
-        together = [type(error).__name__] * len(occurrences)
+    together = _at_once(spans, occurrences, len(occurrences))
     alone = []
     for occurrence in occurrences:
         try:
@@ -65,20 +71,24 @@ def _series_occurrences(calendar: icalendar.Calendar, first: datetime, until: da
     found = []
     for expansion in expansions:
         try:
-            found.append(expansion.between(first, until))
+            found.append(expansion.in_runs(first, until))
         except Exception:  # the library's own error
             continue
     return found
 
 
 def _occurrences(calendar: icalendar.Calendar, first: datetime, until: datetime) -> list[Any]:
-    return [o for series in _series_occurrences(calendar, first, until) for o in series]
+    return [o for series in _series_occurrences(calendar, first, until) for o in flat(series)]
 
 
 def _compare_with_today(calendar: icalendar.Calendar, first: datetime, until: datetime, zone: str | None) -> None:
     reading, clock = Reading(calendar), WallClock(zone) if zone else None
     spans = ics._Spans(reading, clock, "test")
-    for series in _series_occurrences(calendar, first, until):
+    for runs in _series_occurrences(calendar, first, until):
+        series = flat(runs)
+        RUNS.append(any(isinstance(one, CoreRun) for one in runs))
+        # A CoreRun reads as the occurrences it stands for.
+        assert _at_once(spans, runs, len(series)) == _at_once(spans, series, len(series))
         for occurrence in series:
             if isinstance(occurrence, CoreOccurrence):
                 FAST.append(spans._instants(occurrence.shape, occurrence.start.tzinfo) is not None
@@ -104,6 +114,7 @@ def test_the_corpus_takes_the_per_series_path():
                 _compare_with_today(calendar, datetime(window.first.year, 1, 1), datetime(window.until.year, 1, 1),
                                     "Europe/Berlin")
     assert sum(FAST) > len(FAST) / 2 and not all(FAST)
+    assert any(RUNS) and not all(RUNS)
 
 
 # Generated series: starts in and beside DST folds and gaps, zones that move by half an hour (Lord Howe) or skipped a
@@ -344,3 +355,32 @@ def test_a_calendar_s_series_are_let_go_as_they_are_expanded(tmp_path, monkeypat
     monkeypatch.setattr(series_module.Deferred, "build", build)
     convert([str(path)], "telphin", Options(Window(date(2027, 1, 1), date(2028, 1, 1)), zone="Europe/Berlin"))
     assert len(built) >= 30 and most_alive[0] <= 2
+
+
+@pytest.mark.parametrize("short", [1, 0])
+def test_the_occurrence_backstop_counts_the_occurrences_a_run_stands_for(short):
+    """A series of about a hundred occurrences comes as a few CoreRuns: the backstop counts the occurrences (as
+    the library gives them), not the runs."""
+    from pbxcal.errors import LimitExceededError
+    from pbxcal.model import Item
+    from pbxcal.spans import Shared
+
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Standup\r\n"
+            "DTSTART;TZID=Europe/Berlin:20260105T090000\r\nDURATION:PT15M\r\nRRULE:FREQ=DAILY;COUNT=100\r\n"
+            "EXDATE;TZID=Europe/Berlin:20260201T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    icalendar.use_zoneinfo()
+    calendar = icalendar.Calendar.from_ical(text)
+    first, until = datetime(2026, 1, 1), datetime(2027, 1, 1)
+    expected = len(list(recurring_ical_events.of(calendar).between(first, until)))
+    (expansion,) = series_of(calendar)
+    runs = expansion.in_runs(first, until)
+    assert sum(isinstance(one, CoreRun) for one in runs) >= 2 and len(flat(runs)) == expected == 99
+    items = {"a": Item("test", "a", "Standup", "a")}
+    collect = lambda: ics._collect("test", iter([("a", runs)]), items, Reading(calendar),  # noqa: E731
+                                   WallClock("Europe/Berlin"), expected - short, [0], set(), Shared())
+    if short:
+        with pytest.raises(LimitExceededError):
+            collect()
+    else:
+        collect()
+        assert len(items["a"].spans) == expected

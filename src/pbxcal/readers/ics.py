@@ -29,7 +29,7 @@ from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
 from .rfc5545 import NOMINAL_DAYS, Instants, Reading, component_of
-from .series import CoreOccurrence, Deferred, Shape, deferred_series
+from .series import CoreOccurrence, CoreRun, Deferred, Shape, Time, deferred_series, flat, how_many
 from .tzids import (
     SAME_OFFSETS_YEARS,
     display_tzid,
@@ -441,7 +441,7 @@ def _occurrences(series: list[Deferred], items: dict[str, Item], first: datetime
         if skipped is not None and skipped.skipped:  # failed once already: a library rule may hold its lock
             continue
         try:
-            found = one.build().between(first, until)
+            found = one.build().in_runs(first, until)
         except LimitExceededError:
             raise
         except Exception as error:  # a series that cannot be built or breaks while expanding is skipped, not fatal
@@ -493,27 +493,44 @@ class _Spans:
         return self.all([occurrence])[0]
 
     def all(self, occurrences: list[Any]) -> list[tuple[Span, bool] | None]:
+        """One per occurrence, a CoreRun standing for its occurrences (Expansion.in_runs)."""
         found: list[tuple[Span, bool] | None] = []
         for key, group in groupby(occurrences, self._series_and_zone):
+            if key is _IN_RUNS:
+                for run in group:
+                    found += self._run(run.shape, run.starts[0].tzinfo, run.starts, run.ends, run.occurrences)
+                continue
             run = list(group)
-            instants = None if key is None else self._instants(run[0].shape, run[0].start.tzinfo)
-            if instants is None:
-                alone = (_span(occurrence, self.reading, self.clock, self.spec) for occurrence in run)
-                found += [None if one is None else (self.shared(one[0]), one[1]) for one in alone]
+            if key is None:
+                found += self._alone(run)
                 continue
-            assert self.clock is not None  # _series_and_zone says so
-            starts, ends = instants(*_starts_and_ends(run))
-            if all(map(gt, ends, starts)):
-                found += self.clock.spans(starts, ends, self.shared)
-                continue
-            live = [(start, end) for start, end in zip(starts, ends, strict=True) if end > start]  # the rest: never
-            spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live], self.shared))
-            found += [next(spans) if end > start else None for start, end in zip(starts, ends, strict=True)]
+            found += self._run(run[0].shape, run[0].start.tzinfo, *_starts_and_ends(run), lambda run=run: run)
         return found
 
-    def _series_and_zone(self, occurrence: Any) -> tuple[int, int] | None:
-        """Which series and zone object a core occurrence timed in a zone has (None for every other occurrence).
-        Zones by identity: wall times are read by subtraction, which only two times of one tzinfo object allow."""
+    def _run(self, shape: Shape, zone: tzinfo | None, starts: list[Time], ends: list[Time],
+             occurrences: Callable[[], list[Any]]) -> list[tuple[Span, bool] | None]:
+        """`all` of core occurrences of one series and zone object (none: one by one)."""
+        instants = None if zone is None or self.clock is None else self._instants(shape, zone)
+        if instants is None:
+            return self._alone(occurrences())
+        assert self.clock is not None
+        real_starts, real_ends = instants(starts, ends)
+        if all(map(gt, real_ends, real_starts)):
+            return self.clock.spans(real_starts, real_ends, self.shared)
+        live = [(start, end) for start, end in zip(real_starts, real_ends, strict=True) if end > start]  # the rest:
+        spans = iter(self.clock.spans([start for start, _ in live], [end for _, end in live], self.shared))  # never
+        return [next(spans) if end > start else None for start, end in zip(real_starts, real_ends, strict=True)]
+
+    def _alone(self, occurrences: list[Any]) -> list[tuple[Span, bool] | None]:
+        alone = (_span(occurrence, self.reading, self.clock, self.spec) for occurrence in occurrences)
+        return [None if one is None else (self.shared(one[0]), one[1]) for one in alone]
+
+    def _series_and_zone(self, occurrence: Any) -> tuple[int, int] | object | None:
+        """Which series and zone object a core occurrence timed in a zone has (None for every other occurrence;
+        _IN_RUNS for a CoreRun). Zones by identity: wall times are read by subtraction, which only two times of one
+        tzinfo object allow."""
+        if type(occurrence) is CoreRun:
+            return _IN_RUNS
         if type(occurrence) is CoreOccurrence and self.clock is not None:
             zone = getattr(occurrence.start, "tzinfo", None)  # dates have none
             return None if zone is None else (id(occurrence.shape), id(zone))
@@ -532,6 +549,9 @@ class _Spans:
         return instants
 
 
+_IN_RUNS = object()  # _Spans' key of a CoreRun
+
+
 def _starts_and_ends(occurrences: list[CoreOccurrence]) -> tuple[list[datetime], list[datetime]]:
     return [o.start for o in occurrences], [o.end for o in occurrences]
 
@@ -547,12 +567,12 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dic
     """Put the spans of each event's occurrences (UID, occurrences) into its item."""
     span_of = _Spans(reading, clock, spec, shared)
     for uid, found in occurrences:
-        seen[0] += len(found)
+        seen[0] += how_many(found)
         if seen[0] > limit:
             raise LimitExceededError(f"more than {limit} occurrences to expand; narrow the window or raise "
                                      "--max-total-occurrences", path=spec)
         if uid in cancelled:
-            found = [o for o in found if str(o.as_component(False).get("STATUS", "")).upper() != "CANCELLED"]
+            found = [o for o in flat(found) if str(o.as_component(False).get("STATUS", "")).upper() != "CANCELLED"]
         item = items.get(uid)
         if item is None or item.skipped or not found:
             continue
@@ -560,7 +580,7 @@ def _collect(spec: str, occurrences: Iterator[tuple[str, list[Any]]], items: dic
         if None not in spans and all(map(_exact, spans)):  # as nearly all are: no note to add
             item.spans += map(_span_alone, spans)
             continue
-        for occurrence, one in zip(found, spans, strict=True):
+        for occurrence, one in zip(flat(found), spans, strict=True):
             if one is None:
                 item.notes.append(f"occurrence at {occurrence.start} has no duration (active never); not written")
                 continue
@@ -589,7 +609,7 @@ def _later(spec: str, mine: list[Deferred], reading: Reading, clock: WallClock |
         spans: list[Span] = []
         span_of = _Spans(reading, clock, spec)
         for one in mine:
-            found = span_of.all(one.build().between(midnight(first) - MARGIN, midnight(until) + MARGIN))
+            found = span_of.all(one.build().in_runs(midnight(first) - MARGIN, midnight(until) + MARGIN))
             spans += [span for span, _ in filter(None, found)]
         return tuple(spans)
 

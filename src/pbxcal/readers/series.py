@@ -451,6 +451,33 @@ class CoreOccurrence:
         return bool(time_span_contains_event(span_start, span_stop, self.start, self.end))
 
 
+class CoreRun:
+    """Core occurrences of one stretch of a series, in order and in one zone object, as two lists: what a
+    CoreOccurrence each would hold, made only when asked for (`occurrences`). A series' stretch far from every EXDATE
+    and override id is most of its occurrences; as a run it is read in one go, without an object each."""
+
+    __slots__ = ("ends", "shape", "starts")
+
+    def __init__(self, starts: list[datetime], ends: list[datetime], shape: Shape) -> None:
+        self.starts, self.ends, self.shape = starts, ends, shape
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def occurrences(self) -> list[CoreOccurrence]:
+        return [CoreOccurrence(start, end, self.shape) for start, end in zip(self.starts, self.ends, strict=True)]
+
+
+def flat(found: list[Any]) -> list[Any]:
+    """Occurrences with every CoreRun among them replaced by its occurrences, in order."""
+    return [o for one in found for o in (one.occurrences() if type(one) is CoreRun else (one,))]
+
+
+def how_many(found: list[Any]) -> int:
+    """How many occurrences `flat(found)` holds."""
+    return sum(len(one) if type(one) is CoreRun else 1 for one in found)
+
+
 class Expansion:
     """One series of recurring_ical_events, expanded through its rule set when that gives the same occurrences."""
 
@@ -469,6 +496,10 @@ class Expansion:
 
     def between(self, span_start: Time, span_stop: Time) -> list[Any]:
         """The occurrences `Series.between(span_start, span_stop)` yields (in the same order)."""
+        return flat(self.in_runs(span_start, span_stop))
+
+    def in_runs(self, span_start: Time, span_stop: Time) -> list[Any]:
+        """`between`, a stretch of core occurrences (in order, in one zone object) given as one CoreRun."""
         if self.rules is not None:
             try:
                 return self._direct(span_start, span_stop)
@@ -509,8 +540,8 @@ class Expansion:
                     ends = [start + duration for start in plain]
                     # inside: start < high and low < end, both in order
                     first, last = bisect_right(ends, stretches.low), bisect_left(plain, stretches.high)
-                    found += [CoreOccurrence(start, end, shape)
-                              for start, end in zip(plain[first:last], ends[first:last], strict=True)]
+                    if last > first:
+                        found.append(CoreRun(plain[first:last], ends[first:last], shape))
                 for start in one_by_one:
                     if until.exceeded(start) or start in seen:
                         continue
@@ -665,4 +696,5 @@ def _span_test(span_start: Time, span_stop: Time) -> Callable[[Time, Time], bool
     return inside
 
 
-__all__ = ["CoreOccurrence", "Deferred", "Expansion", "Shape", "deferred_series", "series_of"]
+__all__ = ["CoreOccurrence", "CoreRun", "Deferred", "Expansion", "Shape", "deferred_series", "flat", "how_many",
+           "series_of"]
