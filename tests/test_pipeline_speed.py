@@ -143,18 +143,24 @@ def test_the_parsed_calendars_are_let_go_before_normalizing(tmp_path, monkeypatc
     from pbxcal.readers import ics
 
     parsed: list[weakref.ref] = []
+    events: list[tuple[str, weakref.ref]] = []
     parse = ics.parse
 
     def watched(*arguments, **keywords):
         calendars = parse(*arguments, **keywords)
         parsed.extend(weakref.ref(c) for c in calendars)
+        events.extend((str(e.get("UID")), weakref.ref(e)) for c in calendars for e in c.walk("VEVENT"))
         return calendars
 
     alive_when_normalizing: list[int] = []
+    events_alive: list[set[str]] = []
+    open_ended: list[set[str]] = []
     build_schedule = pipeline.build_schedule
 
     def normalizing(items, *rest):
         alive_when_normalizing.append(sum(ref() is not None for ref in parsed))
+        events_alive.append({uid for uid, ref in events if ref() is not None})
+        open_ended.append({item.key for item in items if item.open_ended})
         return build_schedule(items, *rest)
 
     monkeypatch.setattr(ics, "parse", watched)
@@ -166,6 +172,9 @@ def test_the_parsed_calendars_are_let_go_before_normalizing(tmp_path, monkeypatc
         schedule, _ = pipeline.load([spec], get_target("telphin"), Options(Window(date(2026, 1, 1), date(2028, 1, 1)),
                                                                           zone="Europe/Berlin"))
         assert parsed and alive_when_normalizing == [0]
+        # Of the events, only those of open-ended items (their `later` reads them again): no reading's cache holds
+        # the rest.
+        assert len(events) > 100 and events_alive[0] <= open_ended[0]
         assert any(item.open_ended for item in schedule.items)
         assert all(item.later is None for item in schedule.items)
         assert all(span.start < schedule.window.span.end for item in schedule.items for span in item.spans)

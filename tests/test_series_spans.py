@@ -384,3 +384,24 @@ def test_the_occurrence_backstop_counts_the_occurrences_a_run_stands_for(short):
     else:
         collect()
         assert len(items["a"].spans) == expected
+
+
+def test_a_reading_that_forgets_reads_each_component_afresh():
+    """`Reading.forget` lets go of the components read; what it kept per component id goes with them, since a
+    component made later may get a freed one's id."""
+    def event(minutes: int) -> icalendar.Event:
+        return icalendar.Event.from_ical(
+            f"BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Europe/Berlin:20260105T090000\r\n"
+            f"DTEND;TZID=Europe/Berlin:20260105T09{minutes:02d}00\r\nEND:VEVENT\r\n")
+
+    icalendar.use_zoneinfo()
+    reading = Reading(icalendar.Calendar())
+    zone = event(15)["DTSTART"].dt.tzinfo
+    starts = [datetime(2026, 1, 5, 9, tzinfo=zone)]
+    for minutes in range(10, 60, 5):  # made after the one before is freed: often at its address
+        one = event(minutes)
+        real_starts, real_ends = reading.instants(one, zone, timedelta(minutes=minutes))(starts, starts)
+        assert real_ends[0] - real_starts[0] == timedelta(minutes=minutes)
+        reading.forget()
+        assert not reading._lengths and not reading._exact
+        del one

@@ -691,6 +691,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                     for uid, mine in events.items():
                         items[uid].later = _later(spec, by_uid.get(uid, []), reading, clock, options.max_occurrences,
                                                   mine)
+                reading.forget()  # `later` keeps the reading, which would keep every component read with it
         messages.extend(sorted({f"{spec}: {w.message}" for w in caught} - set(messages)))
         for item in items.values():
             if not item.skipped and not item.spans and any("no duration" in n for n in item.notes):

@@ -42,6 +42,12 @@ class Reading:
         self._exact: dict[int, timedelta | None] = {}
         self._lengths: dict[int, tuple[icalendar.Component, timedelta | None]] = {}
 
+    def forget(self) -> None:
+        """Let go of the components read so far (the lengths kept per component hold them, and so the whole parsed
+        calendar): what is read later is read again."""
+        self._exact.clear()  # keyed by the ids of the components `_lengths` holds: cleared with them
+        self._lengths.clear()
+
     def offsets(self, zone: tzinfo) -> Offsets:
         found = self._offsets.get(id(zone))
         if found is None:
