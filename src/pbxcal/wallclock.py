@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
-from itertools import islice, pairwise, repeat
+from itertools import islice, pairwise, repeat, starmap
 from operator import add, le
 from zoneinfo import ZoneInfo
 
@@ -217,7 +217,7 @@ class WallClock:
         if (len(starts) >= IN_STRETCHES and self.table.covers(starts[0] - NEAR, ends[-1] + NEAR)
                 and all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None)))):
             return self._spans_in_order(starts, ends, share)
-        return [(share(span), exact) for span, exact in map(self.span, starts, ends)]
+        return [(share(span), exact) for span, exact in starmap(self.span, zip(starts, ends, strict=True))]
 
     def _spans_in_order(self, starts: list[datetime], ends: list[datetime], share: Shared
                         ) -> list[tuple[Span, bool]]:
@@ -241,7 +241,8 @@ class WallClock:
                 moved = share.spans(list(map(add, starts[done:near], repeat(offset))),
                                     list(map(add, ends[done:near], repeat(offset))))
                 found += zip(moved, repeat(True))
-            found += [(share(span), exact) for span, exact in map(self.span, starts[near:beyond], ends[near:beyond])]
+            found += [(share(span), exact)
+                      for span, exact in starmap(self.span, zip(starts[near:beyond], ends[near:beyond], strict=True))]
             done = beyond
         return found
 
