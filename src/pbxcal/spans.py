@@ -66,6 +66,17 @@ class Shared:
         return list(map(span_of, zip(map(known, starts, starts), map(known, ends, ends), strict=True)))
 
 
+class Unshared(Shared):
+    """Spans made as they come, for spans let go of soon (those past the window): sharing them cost more time than
+    the memory it saved."""
+
+    def __call__(self, span: Span) -> Span:
+        return span
+
+    def spans(self, starts: list[datetime], ends: list[datetime]) -> list[Span]:
+        return list(map(span_of, zip(starts, ends, strict=True)))
+
+
 def merge(spans: Iterable[Span]) -> list[Span]:
     """The union of spans as a sorted list of disjoint, non-touching spans; empty spans vanish."""
     # By start alone: one datetime comparison instead of a tuple's two; ties in any order give the same union.
@@ -158,5 +169,5 @@ def total(spans: Iterable[Span]) -> timedelta:
     return sum((s.duration for s in spans), timedelta())
 
 
-__all__ = ["DAY", "Shared", "Span", "clip", "clip_merged", "clip_sorted", "day_parts", "merge", "span_of", "subtract",
-           "total"]
+__all__ = ["DAY", "Shared", "Span", "Unshared", "clip", "clip_merged", "clip_sorted", "day_parts", "merge", "span_of",
+           "subtract", "total"]

@@ -24,7 +24,7 @@ import x_wr_timezone
 from ..errors import BadInputError, LimitExceededError, forget_traceback
 from ..model import Item, Window, midnight
 from ..normalize import CHECK_AHEAD, LOOKAHEAD
-from ..spans import Shared, Span
+from ..spans import Shared, Span, Unshared
 from ..wallclock import WallClock
 from . import Opened, ReadOptions
 from .lines import parse_calendar
@@ -684,7 +684,7 @@ def open_source(spec: str, options: ReadOptions) -> Opened:
                         events.setdefault(str(event.get("UID")), []).append(event)
                 if events:
                     later = _occurrences(series, items, until, until + LOOKAHEAD, set(events))
-                    _collect(spec, later, items, reading, clock, limit, seen, cancelled, shared)
+                    _collect(spec, later, items, reading, clock, limit, seen, cancelled, Unshared())
                     by_uid: dict[str, list[Deferred]] = {}
                     for one in series:
                         by_uid.setdefault(str(one.uid), []).append(one)
