@@ -354,11 +354,13 @@ class _Series(Series):  # type: ignore[misc]
 class _Event(EventAdapter):  # type: ignore[misc]
     @property
     def rrules(self) -> Any:
-        """A lone RRULE as its value, which _Rules reads without its text; several as the library's set of texts."""
+        """A lone RRULE as its value, which _Rules reads without its text; several as the library's texts, sorted:
+        it gives them as a set, whose order (and with it the order of the occurrences and of their report notes)
+        followed the interpreter's string hashing, from run to run."""
         rules = self._component.get("RRULE", None)
         if isinstance(rules, icalendar.vRecur) and rules:
             return [rules]
-        return super().rrules
+        return sorted(super().rrules)
 
 
 class Deferred:
