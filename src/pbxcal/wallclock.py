@@ -18,7 +18,7 @@ from itertools import islice, pairwise, repeat, starmap
 from operator import add, le
 from zoneinfo import ZoneInfo
 
-from .spans import Shared, Span, merge
+from .spans import Shared, Span, Unshared, merge
 
 # naive UTC instant -> that instant's UTC offset in one zone
 Offsets = Callable[[datetime], timedelta]
@@ -211,9 +211,8 @@ class WallClock:
     def spans(self, starts: list[datetime], ends: list[datetime], shared: Shared | None = None
               ) -> list[tuple[Span, bool]]:
         """`span` of each real span (start, end), start before end: a run in order taken in stretches between the
-        offset changes, any other one by one. Every span is made of times shared in `shared` (default: among
-        these spans alone)."""
-        share = Shared() if shared is None else shared
+        offset changes, any other one by one. Given `shared`, every span is made of times shared in it."""
+        share = Unshared() if shared is None else shared
         if (len(starts) >= IN_STRETCHES and self.table.covers(starts[0] - NEAR, ends[-1] + NEAR)
                 and all(map(le, starts, islice(starts, 1, None))) and all(map(le, ends, islice(ends, 1, None)))):
             return self._spans_in_order(starts, ends, share)

@@ -479,12 +479,12 @@ def _span(occurrence: Any, reading: Reading, clock: WallClock | None, spec: str)
 class _Spans:
     """`_span` of each occurrence. The core occurrences of a direct series, timed in one zone, share what
     `Reading.utc` and `Reading.end` look up per occurrence: `Reading.instants` looks it up once per series, and
-    reads the series' occurrences, as `WallClock.spans` puts them on the target's clock, in one go. Every span is
-    made of times shared in `shared` (default: among this reading's spans alone)."""
+    reads the series' occurrences, as `WallClock.spans` puts them on the target's clock, in one go. Given `shared`,
+    every span is made of times shared in it (`_later`'s spans, let go of soon, are not)."""
 
     def __init__(self, reading: Reading, clock: WallClock | None, spec: str, shared: Shared | None = None) -> None:
         self.reading, self.clock, self.spec = reading, clock, spec
-        self.shared = Shared() if shared is None else shared
+        self.shared = Unshared() if shared is None else shared
         # The last series and zone met, with their start and end in UTC (None: `_span`). Only the last: a series'
         # occurrences come together, and a series let go of is freed (a calendar's series are never all in memory).
         self.last: tuple[Shape | None, tzinfo | None, Instants | None] = (None, None, None)
